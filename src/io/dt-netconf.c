@@ -199,7 +199,7 @@ build_addr(int ifindex, const DtInetAddr *local, unsigned prefix_len, const DtIn
     l = make_nl_addr(local, prefix_len);
     if (l && rtnl_addr_set_local(addr, l) == 0) {
         ok = true;
-        if (peer && peer->family != 0) {
+        if (peer) {
             p = make_nl_addr(peer, prefix_len);
             ok = p && rtnl_addr_set_peer(addr, p) == 0;
         }
@@ -219,25 +219,46 @@ change_addr(DtNetconf *nc, bool add, int ifindex, const DtInetAddr *local, unsig
             const DtInetAddr *peer, DtIoError *err)
 {
     char l[DT_INET_STRLEN], p[DT_INET_STRLEN];
+    const char *verb = add ? "adding" : "removing";
     struct rtnl_addr *addr;
+    bool has_peer = peer && peer->family != 0;
     int rc;
 
     dt_inet_to_string(local, l);
     dt_inet_to_string(peer, p);
     if (local->family != AF_INET && local->family != AF_INET6)
-        return dt_io_fail(err, EAFNOSUPPORT, "%s address %s", add ? "adding" : "removing", l);
+        return dt_io_fail(err, EAFNOSUPPORT, "%s address %s", verb, l);
     if (prefix_len > dt_inet_max_prefix(local->family) ||
-        (peer && peer->family != 0 && peer->family != local->family))
-        return dt_io_fail(err, EINVAL, "%s address %s/%u peer %s", add ? "adding" : "removing", l,
-                          prefix_len, p);
-    addr = build_addr(ifindex, local, prefix_len, peer);
+        (has_peer && peer->family != local->family))
+        return dt_io_fail(err, EINVAL, "%s address %s/%u peer %s", verb, l, prefix_len, p);
+    /* libnl sets a peer (IFA_ADDRESS) on IPv4 only. For IPv6 the same effect, the peer reachable
+     * on the link, is a host route to it, tagged like every route we add. */
+    addr =
+        build_addr(ifindex, local, prefix_len, has_peer && local->family == AF_INET ? peer : NULL);
     if (!addr)
         return dt_io_fail(err, ENOMEM, "building address %s", l);
     rc = add ? rtnl_addr_add(nc->sk, addr, NLM_F_EXCL) : rtnl_addr_delete(nc->sk, addr, 0);
     rtnl_addr_put(addr);
     if (rc < 0)
-        return dt_io_fail(err, take_errno(nc, rc), "%s address %s/%u peer %s on interface %d",
-                          add ? "adding" : "removing", l, prefix_len, p, ifindex);
+        return dt_io_fail(err, take_errno(nc, rc), "%s address %s/%u peer %s on interface %d", verb,
+                          l, prefix_len, p, ifindex);
+    if (has_peer && local->family == AF_INET6) {
+        DtRoute r;
+        memset(&r, 0, sizeof r);
+        r.dst.addr = *peer;
+        r.dst.prefix_len = 128;
+        r.ifindex = ifindex;
+        rc = add ? dt_netconf_route_add(nc, &r, err) : dt_netconf_route_del(nc, &r, err);
+        if (rc < 0 && add) {
+            addr = build_addr(ifindex, local, prefix_len, NULL);
+            if (addr) {
+                (void)rtnl_addr_delete(nc->sk, addr, 0); /* all or nothing */
+                rtnl_addr_put(addr);
+            }
+        }
+        if (rc < 0)
+            return rc;
+    }
     return 0;
 }
 

@@ -64,7 +64,9 @@ int dt_netconf_link_index(DtNetconf *nc, const char *name, int *ifindex, DtIoErr
 int dt_netconf_link_set(DtNetconf *nc, int ifindex, const DtLinkSettings *settings, DtIoError *err);
 
 /* Adds local/prefix_len on ifindex; with a peer (family != 0) it is a point-to-point address
- * ("inet LOCAL peer PEER/32"), the shape PPP links have (RFC 1332 gives both ends). */
+ * ("inet LOCAL peer PEER/32"), the shape PPP links have (RFC 1332 gives both ends). For IPv6
+ * the peer becomes a tagged host route PEER/128 on the device instead (libnl sets peers on IPv4
+ * only; the kernel then reaches the peer the same way). Deleting undoes both. */
 int dt_netconf_addr_add(DtNetconf *nc, int ifindex, const DtInetAddr *local, unsigned prefix_len,
                         const DtInetAddr *peer, DtIoError *err);
 int dt_netconf_addr_del(DtNetconf *nc, int ifindex, const DtInetAddr *local, unsigned prefix_len,
