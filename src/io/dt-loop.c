@@ -142,6 +142,9 @@ dt_loop_iterate(DtLoop *loop, int timeout_ms, DtIoError *err)
 {
     int n;
 
+    /* dt_loop_stop() is called from callbacks: it ends this turn's dispatch (the rest of the
+     * batch stays pending, level-triggered) and the run around it, never a later turn. */
+    loop->stopping = false;
     do {
         n = epoll_wait(loop->epfd, loop->events, DT_LOOP_EVENTS_MAX, timeout_ms);
     } while (n < 0 && errno == EINTR && !loop->stopping);
@@ -167,12 +170,12 @@ dt_loop_iterate(DtLoop *loop, int timeout_ms, DtIoError *err)
 int
 dt_loop_run(DtLoop *loop, DtIoError *err)
 {
-    loop->stopping = false;
-    while (!loop->stopping) {
+    do {
         int rc = dt_loop_iterate(loop, -1, err);
         if (rc < 0)
             return rc;
-    }
+    } while (!loop->stopping);
+    loop->stopping = false;
     return 0;
 }
 

@@ -59,7 +59,8 @@ int dt_loop_remove(DtLoop *loop, DtLoopWatch *watch, DtIoError *err);
 int dt_loop_set_deadline(DtLoop *loop, DtTime deadline, DtLoopTimerFunc func, void *user,
                          DtIoError *err);
 
-/* Dispatches until dt_loop_stop(). Returns 0, or -errno if epoll itself fails. */
+/* Dispatches until a callback calls dt_loop_stop(), which ends the current turn (events left in
+ * it stay pending: epoll is level-triggered) and the run. Returns 0, or -errno if epoll fails. */
 int dt_loop_run(DtLoop *loop, DtIoError *err);
 /* One wait of at most timeout_ms (-1: forever) and its dispatch; for tests and embedding. */
 int dt_loop_iterate(DtLoop *loop, int timeout_ms, DtIoError *err);

@@ -5,7 +5,6 @@ set -euo pipefail
 
 ITEST=${1:?usage: $0 PATH-TO-dtio-itest}
 DT_NETNS_LIST=()
-DT_TMP=$(mktemp -d /tmp/dt-itest.XXXXXX)
 
 dt_skip() {
     echo "SKIP: $*"
@@ -16,6 +15,8 @@ dt_skip() {
 [ -c /dev/net/tun ] || dt_skip "no /dev/net/tun"
 command -v ip >/dev/null || dt_skip "no iproute2"
 command -v jq >/dev/null || dt_skip "no jq"
+
+DT_TMP=$(mktemp -d /tmp/dt-itest.XXXXXX)
 
 dt_cleanup() {
     local ns pids
