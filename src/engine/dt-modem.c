@@ -228,12 +228,19 @@ format_message(char *out, size_t cap, const char *fmt, ...)
         out[0] = '\0';
         return;
     }
-    if ((size_t)n >= cap) {
-        size_t end = cap - 1;
-        while (end > 0 && ((unsigned char)out[end] & 0xC0) == 0x80)
-            end--;
-        out[end] = '\0';
-    }
+    if ((size_t)n < cap)
+        return;
+    /* Truncated: find where the last character starts, and cut it off if
+     * not all of its octets made it. */
+    size_t len = cap - 1, start = len;
+    while (start > 0 && ((unsigned char)out[start - 1] & 0xC0) == 0x80)
+        start--;
+    if (start == 0)
+        return;
+    unsigned char lead = (unsigned char)out[start - 1];
+    size_t want = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    if (len - (start - 1) < want)
+        out[start - 1] = '\0';
 }
 
 /* Enters FAILED and queues the event; the caller words its message. */

@@ -346,6 +346,36 @@ test_timeouts(void)
     line_end(&l);
 }
 
+/* Long commands and long modem lines overflow the message: whatever the cut
+ * point, what is left must be valid UTF-8 (messages go out over D-Bus). */
+static void
+test_long_messages(void)
+{
+    for (gsize n = 30; n < DT_MODEM_MAX_COMMAND; n++) {
+        DtModemConfig cfg;
+        dt_modem_config_init(&cfg);
+        g_autofree char *cmd = g_strnfill(n, 'Q');
+        cmd[0] = 'A', cmd[1] = 'T';
+        g_assert_cmpint(dt_modem_config_add_init(&cfg, cmd), ==, DT_MODEM_CONFIG_OK);
+        for (gsize said = 0; said < 90; said += 7) {
+            Line l;
+            line_start(&l, &cfg, 0);
+            g_autofree char *tx = pull_tx(&l);
+            next_deadline(&l, cfg.settle_ms);
+            g_free(pull_tx(&l));
+            g_autofree char *line = g_strnfill(said + 1, 'x');
+            g_autofree char *text = g_strdup_printf("%s\r\n", line);
+            modem_says(&l, text);
+            next_deadline(&l, cfg.command_timeout_ms);
+            DtModemEvent ev = expect_event(&l, DT_MODEM_EVENT_FAILED);
+            g_assert_cmpint(ev.reason, ==, DT_REASON_MODEM_TIMEOUT);
+            g_assert_true(g_utf8_validate(ev.message, -1, NULL));
+            g_assert_cmpuint(strlen(ev.message), <, sizeof(ev.message));
+            line_end(&l);
+        }
+    }
+}
+
 static void
 connect_vm(Line *l, const DtModemConfig *cfg)
 {
@@ -471,6 +501,7 @@ main(int argc, char **argv)
     g_test_add_func("/modem/numeric-connect", test_numeric_connect);
     g_test_add_func("/modem/init-error", test_init_error);
     g_test_add_func("/modem/timeouts", test_timeouts);
+    g_test_add_func("/modem/long-messages", test_long_messages);
     g_test_add_func("/modem/hangup", test_hangup);
     g_test_add_func("/modem/config-validation", test_config_validation);
     g_test_add_func("/modem/state-names", test_state_names);
