@@ -55,8 +55,9 @@ struct DtAuth {
     bool have_id;
     unsigned retries; /* MS-CHAP v2 R=1 retries used */
 
-    /* CHAP: the authenticator's challenge, and (v2) the peer's. */
-    uint8_t challenge[16];
+    /* CHAP: the authenticator's challenge (an MD5 one may have any length
+     * up to 255, RFC 1994 §4.1), and (v2) the peer's. */
+    uint8_t challenge[255];
     size_t challenge_len;
     uint8_t peer_challenge[16];
     uint8_t nt_response[24];

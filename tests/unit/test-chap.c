@@ -473,6 +473,33 @@ test_rechallenge(gconstpointer data)
     dt_auth_free(auth);
 }
 
+/* RFC 1994 §4.1 lets a Challenge Value be any length from 1 to 255. */
+static void
+test_md5_challenge_lengths(void)
+{
+    const size_t lens[] = {1, 16, 17, 255};
+    for (size_t i = 0; i < G_N_ELEMENTS(lens); i++) {
+        uint8_t value[255], pkt[600], out[DT_AUTH_MAX_PACKET], expect[16];
+        for (size_t j = 0; j < lens[i]; j++)
+            value[j] = (uint8_t)(j * 7 + 1);
+        DtAuth *peer = new_peer(DT_AUTH_CHAP_MD5, "alice", "secret", NULL);
+        dt_auth_start(peer, 0);
+        size_t n = build_value(pkt, 1, 3, value, lens[i], "srv");
+        dt_auth_input(peer, pkt, n, 1);
+        g_assert_cmpuint(dt_auth_poll_transmit(peer, out, sizeof(out)), ==, 4 + 1 + 16 + 5);
+        uint8_t id = 3;
+        DtIov parts[3] = {{&id, 1}, {"secret", 6}, {value, lens[i]}};
+        g_assert_true(dt_crypto_md5(dt_test_crypto(), parts, 3, expect));
+        dt_assert_mem(out + 5, expect, 16);
+        /* The retransmitted Challenge is recognised as the same one. */
+        dt_auth_input(peer, pkt, n, 2);
+        uint8_t again[DT_AUTH_MAX_PACKET];
+        g_assert_cmpuint(dt_auth_poll_transmit(peer, again, sizeof(again)), ==, 26);
+        dt_assert_mem(again, out, 26);
+        dt_auth_free(peer);
+    }
+}
+
 /* ---- MS-CHAP specifics ---- */
 
 /* A peer that has answered a hand-built v2 Challenge; returns the Response. */
@@ -832,6 +859,7 @@ main(int argc, char **argv)
 {
     dt_test_init(&argc, &argv);
     g_test_add_func("/chap/md5/vectors", test_md5_vectors);
+    g_test_add_func("/chap/md5/challenge-lengths", test_md5_challenge_lengths);
     add_per_method("pair", test_pair);
     add_per_method("wrong-password", test_wrong_password);
     add_per_method("timeouts", test_timeouts);
