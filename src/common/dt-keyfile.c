@@ -209,7 +209,8 @@ dt_kf_reader_parse(DtKfReader *r, const char *data, gsize len)
         return NULL;
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_autoptr(GError) error = NULL;
-    if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_KEEP_COMMENTS, &error)) {
+    if (!g_key_file_load_from_data(
+            kf, data, len, G_KEY_FILE_KEEP_COMMENTS | G_KEY_FILE_KEEP_TRANSLATIONS, &error)) {
         report_at(r, DT_KF_ERROR_PARSE, 0, "%s", error->message);
         return NULL;
     }

@@ -112,7 +112,8 @@ dt_profile_store_load(DtProfileStore *s, GPtrArray **problems_out, GError **erro
                                               path));
             continue;
         }
-        g_hash_table_insert(s->by_id, g_strdup(p->id), g_steal_pointer(&p));
+        char *id = g_strdup(p->id);
+        g_hash_table_insert(s->by_id, id, g_steal_pointer(&p));
     }
     GHashTableIter it;
     gpointer v;

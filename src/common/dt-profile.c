@@ -206,7 +206,8 @@ copy_keyfile(GKeyFile *kf)
     if (kf) {
         gsize len;
         g_autofree char *data = g_key_file_to_data(kf, &len, NULL);
-        g_key_file_load_from_data(copy, data, len, G_KEY_FILE_KEEP_COMMENTS, NULL);
+        g_key_file_load_from_data(copy, data, len,
+                                  G_KEY_FILE_KEEP_COMMENTS | G_KEY_FILE_KEEP_TRANSLATIONS, NULL);
     }
     return copy;
 }
@@ -222,11 +223,18 @@ dt_profile_copy(const DtProfile *p)
 
 /* The rules no single key can check, reported at the key to change. */
 static void
-check_profile(DtKfReader *r, const DtProfile *p)
+check_profile(DtKfReader *r, GKeyFile *kf, const DtProfile *p)
 {
     g_autoptr(GString) why = g_string_new(NULL);
+    /* Point at Encryption if the file sets it, else at the Authentication
+     * line that made it impossible. */
     if (!dt_security_check(&p->security, why))
-        dt_kf_reader_error(r, DT_KF_ERROR_INVALID, "Security", "Encryption", "%s", why->str);
+        dt_kf_reader_error(r, DT_KF_ERROR_INVALID, "Security",
+                           g_key_file_has_key(kf, "Security", "Encryption", NULL) ||
+                                   !g_key_file_has_key(kf, "Security", "Authentication", NULL)
+                               ? "Encryption"
+                               : "Authentication",
+                           "%s", why->str);
     if (p->type == DT_PROFILE_TYPE_PPTP && p->pptp.domain && p->pptp.user &&
         strchr(p->pptp.user, '\\'))
         dt_kf_reader_error(r, DT_KF_ERROR_INVALID, "PPTP", "Domain",
@@ -261,7 +269,7 @@ load_keyfile(DtKfReader *r, GKeyFile *kf, GError **error)
         p->dial_first = lower;
     }
     if (!dt_kf_reader_failed(r))
-        check_profile(r, p);
+        check_profile(r, kf, p);
     if (!dt_kf_reader_finish(r, error))
         return NULL;
     p->keyfile = g_key_file_ref(kf);

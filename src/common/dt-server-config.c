@@ -194,7 +194,12 @@ dt_server_config_load_data(const char *data, gsize len, const char *file_name, G
                                "server's end of the tunnel, so leave it out of the range",
                                c->remote_addresses, c->local_address);
         if (!dt_security_check(&c->security, why))
-            dt_kf_reader_error(r, DT_KF_ERROR_INVALID, "Security", "Encryption", "%s", why->str);
+            dt_kf_reader_error(r, DT_KF_ERROR_INVALID, "Security",
+                               g_key_file_has_key(kf, "Security", "Encryption", NULL) ||
+                                       !g_key_file_has_key(kf, "Security", "Authentication", NULL)
+                                   ? "Encryption"
+                                   : "Authentication",
+                               "%s", why->str);
     }
     if (!dt_kf_reader_finish(r, error))
         return NULL;
