@@ -232,7 +232,10 @@ check_address(const char *a)
         return dt_parse_ipv4(addr, NULL) &&
                g_ascii_string_to_unsigned(strchr(a, '/') + 1, 10, 0, 32, &bits, NULL);
     }
-    return dt_parse_ipv4(a, NULL) || dt_validate_hostname(a, NULL);
+    /* Digits and dots are meant as an address, never as a host name. */
+    if (strspn(a, "0123456789.") == strlen(a))
+        return dt_parse_ipv4(a, NULL);
+    return dt_validate_hostname(a, NULL);
 }
 
 static void
