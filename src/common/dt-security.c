@@ -1,0 +1,81 @@
+/* dt-security.c — tokens and the cross-key rule of [Security]. */
+#include "dt-security.h"
+
+#include <string.h>
+
+const char *const dt_auth_method_tokens[] = {"mschapv2", "mschap", "chap", "pap", NULL};
+const char *const dt_encryption_tokens[] = {"none", "optional", "require", "require-128", NULL};
+
+const char *
+dt_auth_method_to_string(DtAuthMethod m)
+{
+    return (guint)m < DT_AUTH_N_METHODS ? dt_auth_method_tokens[m] : "unknown";
+}
+
+gboolean
+dt_auth_method_from_string(const char *s, DtAuthMethod *out)
+{
+    for (guint i = 0; dt_auth_method_tokens[i]; i++) {
+        if (g_ascii_strcasecmp(s, dt_auth_method_tokens[i]) == 0) {
+            *out = (DtAuthMethod)i;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+const char *
+dt_encryption_to_string(DtEncryption e)
+{
+    return (guint)e <= DT_ENCRYPTION_REQUIRE_128 ? dt_encryption_tokens[e] : "unknown";
+}
+
+gboolean
+dt_encryption_from_string(const char *s, DtEncryption *out)
+{
+    for (guint i = 0; dt_encryption_tokens[i]; i++) {
+        if (g_ascii_strcasecmp(s, dt_encryption_tokens[i]) == 0) {
+            *out = (DtEncryption)i;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+gboolean
+dt_auth_list_contains(const DtAuthList *l, DtAuthMethod m)
+{
+    for (guint i = 0; i < l->n; i++)
+        if (l->methods[i] == m)
+            return TRUE;
+    return FALSE;
+}
+
+char *
+dt_auth_list_to_string(const DtAuthList *l)
+{
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < l->n; i++) {
+        if (i)
+            g_string_append_c(s, ',');
+        g_string_append(s, dt_auth_method_to_string(l->methods[i]));
+    }
+    return g_string_free(s, FALSE);
+}
+
+gboolean
+dt_security_check(const DtSecurity *s, GString *why)
+{
+    if (s->encryption == DT_ENCRYPTION_NONE)
+        return TRUE;
+    if (dt_auth_list_contains(&s->authentication, DT_AUTH_MSCHAPV2) ||
+        dt_auth_list_contains(&s->authentication, DT_AUTH_MSCHAP))
+        return TRUE;
+    if (why)
+        g_string_append_printf(why,
+                               "Encryption=%s needs MS-CHAP, but Authentication allows only "
+                               "CHAP or PAP, which give no MPPE keys; add mschapv2 to "
+                               "Authentication or set Encryption=none",
+                               dt_encryption_to_string(s->encryption));
+    return FALSE;
+}

@@ -1,0 +1,66 @@
+/* dt-security.h — the settings profiles and server.conf share: [Security]
+ * (authentication methods, MPPE policy, MPPC) and [PPP] (MTU, MRU, echo).
+ * Tokens are the words of ../shared/FORMATS.md. */
+#ifndef DT_SECURITY_H
+#define DT_SECURITY_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+    DT_AUTH_MSCHAPV2,
+    DT_AUTH_MSCHAP,
+    DT_AUTH_CHAP,
+    DT_AUTH_PAP,
+} DtAuthMethod;
+#define DT_AUTH_N_METHODS 4
+
+typedef enum {
+    DT_ENCRYPTION_NONE,
+    DT_ENCRYPTION_OPTIONAL,
+    DT_ENCRYPTION_REQUIRE,
+    DT_ENCRYPTION_REQUIRE_128,
+} DtEncryption;
+
+/* The ordered list of allowed methods, most preferred first, no duplicates. */
+typedef struct {
+    guint n;
+    DtAuthMethod methods[DT_AUTH_N_METHODS];
+} DtAuthList;
+
+typedef struct {
+    DtAuthList authentication;
+    DtEncryption encryption;
+    gboolean allow_stateful;
+    gboolean compression; /* MPPC */
+} DtSecurity;
+
+typedef struct {
+    guint mtu;           /* 576..1500 */
+    guint mru;           /* 576..1500 */
+    guint echo_interval; /* seconds, 0 = off */
+    guint echo_failures; /* 1..100 */
+} DtPppSettings;
+
+/* Token tables in enum order, NULL-terminated. */
+extern const char *const dt_auth_method_tokens[];
+extern const char *const dt_encryption_tokens[];
+
+const char *dt_auth_method_to_string(DtAuthMethod m);
+gboolean dt_auth_method_from_string(const char *s, DtAuthMethod *out);
+const char *dt_encryption_to_string(DtEncryption e);
+gboolean dt_encryption_from_string(const char *s, DtEncryption *out);
+
+gboolean dt_auth_list_contains(const DtAuthList *l, DtAuthMethod m);
+/* "mschapv2,mschap": the file form. */
+char *dt_auth_list_to_string(const DtAuthList *l);
+
+/* The rule no single key can check: MPPE keys come only from MS-CHAP
+ * (RFC 3079 §2), so Encryption other than none needs MS-CHAP v1 or v2 among
+ * the allowed methods. FALSE with a sentence in why otherwise. */
+gboolean dt_security_check(const DtSecurity *s, GString *why);
+
+G_END_DECLS
+
+#endif
