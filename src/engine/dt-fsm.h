@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "dt-buf.h"
 #include "dt-reason.h"
@@ -72,6 +73,21 @@ typedef enum {
 } DtFsmExtraResult;
 
 typedef struct DtFsm DtFsm;
+
+/* Where magic numbers, challenges and identifiers come from: by default
+ * dt_crypto_random; tests pass a seeded source for repeatable runs. */
+typedef bool (*DtRandomFn)(void *ctx, void *buf, size_t len);
+typedef struct {
+    DtRandomFn fn;
+    void *ctx;
+} DtRandom;
+
+static inline void
+dt_random_fill(const DtRandom *r, void *buf, size_t len)
+{
+    if (!r->fn || !r->fn(r->ctx, buf, len))
+        memset(buf, 0, len); /* callers treat 0 as "pick again" where it matters */
+}
 
 /* Per-protocol behaviour.  Every callback gets the automaton; the
  * protocol's own state is f->proto_ctx.  NULL entries are skipped. */
