@@ -28,6 +28,9 @@
 
 #define DT_AUTH_MAX_NAME 256
 #define DT_AUTH_MAX_MESSAGE 256
+/* The largest packet dt_auth_poll_transmit returns (a PAP Request with a
+ * 255-octet name and password is 516). */
+#define DT_AUTH_MAX_PACKET 600
 
 typedef enum {
     DT_AUTH_NONE = 0,
@@ -109,6 +112,11 @@ uint16_t dt_auth_method_protocol(DtAuthMethod m);
 /* "MS-CHAP v2", "PAP", … for people; tokens "mschapv2", "pap", … for files. */
 const char *dt_auth_method_describe(DtAuthMethod m);
 const char *dt_auth_method_to_string(DtAuthMethod m);
+/* The method of a token of dt_auth_method_to_string ("mschapv2", …); false
+ * for anything else ("none" included). */
+bool dt_auth_method_from_string(const char *token, DtAuthMethod *m);
+/* "idle", "running", "succeeded", "failed", for logs. */
+const char *dt_auth_state_to_string(DtAuthState s);
 
 /* Authenticator: send the Challenge (CHAP) or wait for the Request (PAP);
  * peer PAP: send the Authenticate-Request; peer CHAP: wait for a Challenge. */
