@@ -135,8 +135,8 @@ ipcp_nak_option(DtFsm *f, uint8_t type, const uint8_t *val, size_t vlen)
      * answer; stop asking rather than apply it. */
     if (!dt_ipcp_address_usable(a)) {
         c->send_ns[slot] = false;
-        snprintf(c->note, sizeof(c->note), "ipcp %s: ignored unusable %s", dt_ipcp_option_name(type),
-                 text);
+        snprintf(c->note, sizeof(c->note), "ipcp %s: ignored unusable %s",
+                 dt_ipcp_option_name(type), text);
         return true;
     }
     c->want_ns[slot] = a;
@@ -265,8 +265,7 @@ static const DtFsmCallbacks ipcp_callbacks = {
 };
 
 void
-dt_ipcp_init(DtIpcp *c, const DtIpcpConfig *cfg, const DtFsmOwner *owner,
-             const DtFsmTimers *timers)
+dt_ipcp_init(DtIpcp *c, const DtIpcpConfig *cfg, const DtFsmOwner *owner, const DtFsmTimers *timers)
 {
     memset(c, 0, sizeof(*c));
     c->cfg = *cfg;

@@ -16,7 +16,7 @@
 #define DT_PPP_PROTO_IPV4 0x0021
 
 enum {
-    DT_IPCP_OPT_ADDRESSES = 1, /* deprecated (RFC 1332 §3.1): rejected */
+    DT_IPCP_OPT_ADDRESSES = 1,   /* deprecated (RFC 1332 §3.1): rejected */
     DT_IPCP_OPT_COMPRESSION = 2, /* VJ: rejected */
     DT_IPCP_OPT_ADDRESS = 3,
     DT_IPCP_OPT_DNS1 = 129,

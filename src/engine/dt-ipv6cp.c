@@ -84,8 +84,7 @@ ipv6cp_nak_option(DtFsm *f, uint8_t type, const uint8_t *val, size_t vlen)
     /* §4.1: take the suggestion unless it is zero or the peer's own. */
     if (!iid_zero(val) && memcmp(val, c->neg.peer_iid, 8) != 0)
         memcpy(c->want, val, 8);
-    else
-    {
+    else {
         uint8_t old[8];
         memcpy(old, c->want, 8);
         random_iid(c, c->neg.peer_iid, old, c->want);

@@ -145,8 +145,8 @@ reset_wants(DtLcp *l)
     l->want.magic = l->send_magic ? new_magic(l) : 0;
     l->send_pfc = l->cfg.request_pfc;
     l->send_acfc = l->cfg.request_acfc;
-    l->want_auth = l->cfg.role == DT_PPP_ROLE_AUTHENTICATOR && l->cfg.n_auth ? l->cfg.auth[0]
-                                                                             : DT_AUTH_NONE;
+    l->want_auth =
+        l->cfg.role == DT_PPP_ROLE_AUTHENTICATOR && l->cfg.n_auth ? l->cfg.auth[0] : DT_AUTH_NONE;
     l->auth_tried = 0;
     l->collisions = 0;
     l->auth_refused = false;

@@ -42,12 +42,12 @@ enum {
 
 typedef struct {
     DtPppRole role;
-    uint16_t mru;         /* the MRU we ask for; 0 = default 1500 (then not sent) */
-    bool request_accm;    /* async links: ask the peer to escape only accm */
+    uint16_t mru;      /* the MRU we ask for; 0 = default 1500 (then not sent) */
+    bool request_accm; /* async links: ask the peer to escape only accm */
     uint32_t accm;
     bool request_pfc;
     bool request_acfc;
-    bool no_magic;        /* do not send Magic-Number (loopback detection off) */
+    bool no_magic; /* do not send Magic-Number (loopback detection off) */
     /* Ordered policy: the peer accepts only these (most preferred first) and
      * Naks anything else with auth[0]; the authenticator asks for auth[0],
      * then the next on a Nak.  Empty: no authentication. */
@@ -103,8 +103,8 @@ typedef struct {
     uint64_t echo_replies;
 } DtLcp;
 
-void dt_lcp_init(DtLcp *l, const DtLcpConfig *cfg, const DtRandom *random,
-                 const DtFsmOwner *owner, const DtFsmTimers *timers, const DtLcpHooks *hooks);
+void dt_lcp_init(DtLcp *l, const DtLcpConfig *cfg, const DtRandom *random, const DtFsmOwner *owner,
+                 const DtFsmTimers *timers, const DtLcpHooks *hooks);
 
 DtTime dt_lcp_next_deadline(const DtLcp *l);
 void dt_lcp_handle_timeout(DtLcp *l, DtTime now);
