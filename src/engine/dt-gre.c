@@ -241,8 +241,12 @@ struct DtGreRx {
     /* Gaps before flush_to are given up on (their wait ended). */
     bool flushing;
     uint32_t flush_to;
-    Slot *slots;   /* indexed by seq % window */
-    uint8_t *pool; /* window × slot_size octets */
+    /* Slots are indexed by seq & mask over a power-of-two count ≥ window:
+     * 2^32 is a multiple of it, so the index stays unique across the
+     * sequence number wrap (seq % 300 would not). */
+    uint32_t mask;
+    Slot *slots;
+    uint8_t *pool; /* (mask + 1) × slot_size octets */
     /* Kept packets in arrival order, to find the one waiting longest in
      * O(1): entries whose slot was delivered are dropped lazily.  Twice
      * the window suffices (see fifo_push). */
@@ -273,9 +277,13 @@ dt_gre_rx_new(const DtGreRxConfig *config)
     if (!rx)
         return NULL;
     rx->config = c;
+    uint32_t nslots = 1;
+    while (nslots < c.window)
+        nslots <<= 1;
+    rx->mask = nslots - 1;
     rx->fifo_cap = 2 * c.window;
-    rx->slots = calloc(c.window, sizeof(Slot));
-    rx->pool = malloc(c.window * c.slot_size);
+    rx->slots = calloc(nslots, sizeof(Slot));
+    rx->pool = malloc((size_t)nslots * c.slot_size);
     rx->fifo = calloc(rx->fifo_cap, sizeof(uint32_t));
     if (!rx->slots || !rx->pool || !rx->fifo) {
         dt_gre_rx_free(rx);
@@ -298,7 +306,7 @@ dt_gre_rx_free(DtGreRx *rx)
 static inline bool
 slot_holds(const DtGreRx *rx, uint32_t seq)
 {
-    const Slot *s = &rx->slots[seq % rx->config.window];
+    const Slot *s = &rx->slots[seq & rx->mask];
     return s->used && s->seq == seq;
 }
 
@@ -351,7 +359,7 @@ resync(DtGreRx *rx, uint32_t seq)
      * at its new position and count everything in between as lost. */
     rx->stats.lost += (uint32_t)(seq - rx->expected);
     rx->stats.resyncs++;
-    for (uint32_t i = 0; i < rx->config.window; i++)
+    for (uint32_t i = 0; i <= rx->mask; i++)
         rx->slots[i].used = false;
     rx->buffered = 0;
     rx->fifo_len = 0;
@@ -397,7 +405,7 @@ dt_gre_rx_push(DtGreRx *rx, uint32_t seq, const uint8_t *payload, size_t len, Dt
         rx->stats.delivered++;
         return DT_GRE_RX_DELIVER;
     }
-    Slot *s = &rx->slots[seq % rx->config.window];
+    Slot *s = &rx->slots[seq & rx->mask];
     if (s->used) {
         rx->stats.duplicates++;
         return DT_GRE_RX_DUPLICATE;
@@ -407,7 +415,7 @@ dt_gre_rx_push(DtGreRx *rx, uint32_t seq, const uint8_t *payload, size_t len, Dt
         return DT_GRE_RX_TOO_BIG;
     }
     if (len)
-        memcpy(rx->pool + (size_t)(seq % rx->config.window) * rx->config.slot_size, payload, len);
+        memcpy(rx->pool + (size_t)(seq & rx->mask) * rx->config.slot_size, payload, len);
     s->used = true;
     s->seq = seq;
     s->len = (uint32_t)len;
@@ -443,7 +451,7 @@ bool
 dt_gre_rx_pop(DtGreRx *rx, const uint8_t **payload, size_t *len)
 {
     while (rx->buffered > 0) {
-        uint32_t idx = rx->expected % rx->config.window;
+        uint32_t idx = rx->expected & rx->mask;
         Slot *s = &rx->slots[idx];
         if (s->used && s->seq == rx->expected) {
             s->used = false;
@@ -476,7 +484,7 @@ dt_gre_rx_next_deadline(DtGreRx *rx)
     uint32_t seq;
     if (!fifo_oldest(rx, &seq))
         return DT_TIME_NEVER;
-    return rx->slots[seq % rx->config.window].arrival + rx->config.timeout_ms;
+    return rx->slots[seq & rx->mask].arrival + rx->config.timeout_ms;
 }
 
 void
@@ -484,7 +492,7 @@ dt_gre_rx_handle_timeout(DtGreRx *rx, DtTime now)
 {
     uint32_t seq;
     while (fifo_oldest(rx, &seq)) {
-        const Slot *s = &rx->slots[seq % rx->config.window];
+        const Slot *s = &rx->slots[seq & rx->mask];
         if (s->arrival + rx->config.timeout_ms > now)
             break;
         /* This packet waited long enough: everything before it that is

@@ -148,6 +148,8 @@ dt_pptp_msg_decode(const uint8_t *p, size_t len, DtPptpMsg *m)
         s->version = dt_reader_u16(&r);
         s->result = dt_reader_u8(&r);
         s->error = dt_reader_u8(&r);
+        if (out.type == DT_PPTP_SCCRQ)
+            s->result = s->error = 0; /* Reserved1 in the request */
         s->framing_caps = dt_reader_u32(&r);
         s->bearer_caps = dt_reader_u32(&r);
         s->max_channels = dt_reader_u16(&r);
@@ -160,6 +162,8 @@ dt_pptp_msg_decode(const uint8_t *p, size_t len, DtPptpMsg *m)
     case DT_PPTP_STOPCCRP:
         out.u.stop.reason = dt_reader_u8(&r);
         out.u.stop.error = dt_reader_u8(&r);
+        if (out.type == DT_PPTP_STOPCCRQ)
+            out.u.stop.error = 0; /* Reserved1 in the request */
         dt_reader_skip(&r, 2);
         break;
     case DT_PPTP_ECHORQ:
