@@ -390,12 +390,12 @@ dt_gre_rx_push(DtGreRx *rx, uint32_t seq, const uint8_t *payload, size_t len, Dt
         return DT_GRE_RX_DUPLICATE;
     }
     if ((uint32_t)d >= rx->config.window) {
-        rx->stats.bogus++;
         if (++rx->bogus_run >= rx->config.resync_after) {
             resync(rx, seq);
             rx->stats.delivered++;
             return DT_GRE_RX_DELIVER;
         }
+        rx->stats.bogus++;
         return DT_GRE_RX_BOGUS;
     }
     rx->bogus_run = 0;
