@@ -146,9 +146,10 @@ send_msg(DtPptpCtrl *c, const DtPptpMsg *m)
 static DtPptpEvent *
 push_event(DtPptpCtrl *c, DtPptpEventType type)
 {
-    /* Input processing stops while the queue is nearly full, so this only
-     * overwrites nothing; the guard keeps a caller that never polls safe. */
-    if (c->ev_len == EVENT_CAP)
+    /* Input processing stops while the queue is nearly full, so this
+     * rarely fails; the last slot is kept for CLOSED, so a caller that
+     * polls late still learns that (and why) the connection ended. */
+    if (c->ev_len + (type == DT_PPTP_EVENT_CLOSED ? 0 : 1) >= EVENT_CAP)
         return NULL;
     DtPptpEvent *ev = &c->events[(c->ev_head + c->ev_len) % EVENT_CAP];
     c->ev_len++;
@@ -841,7 +842,7 @@ dt_pptp_ctrl_handle_timeout(DtPptpCtrl *c, DtTime now)
             c->stats.echo_requests_sent++;
         }
     }
-    for (unsigned i = 0; i < c->config.max_calls && c->ev_len < EVENT_CAP; i++) {
+    for (unsigned i = 0; i < c->config.max_calls && c->ev_len + 1 < EVENT_CAP; i++) {
         Call *k = &c->calls[i];
         if (k->info.state == DT_PPTP_CALL_FREE || now < k->deadline)
             continue;
@@ -971,7 +972,7 @@ dt_pptp_ctrl_clear_call(DtPptpCtrl *c, uint16_t call_id, DtTime now)
 {
     c->now = now;
     Call *k = find_call(c, call_id);
-    if (!k || c->state == DT_PPTP_CTRL_CLOSED || c->ev_len == EVENT_CAP)
+    if (!k || c->state == DT_PPTP_CTRL_CLOSED || c->ev_len + 1 >= EVENT_CAP)
         return false;
     switch (k->info.state) {
     case DT_PPTP_CALL_PENDING:
