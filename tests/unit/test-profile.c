@@ -513,10 +513,9 @@ test_variant(void)
     g_assert_cmpstr(auth[0], ==, "mschapv2");
     g_assert_false(g_variant_lookup(v, "Dialup.Device", "&s", NULL));
 
-    DtProfile *first = NULL;
+    g_autoptr(DtProfile) first = NULL;
     g_autoptr(DtProfile) back = dt_profile_from_variant(v, &first, &error);
     g_assert_no_error(error);
-    g_autoptr(DtProfile) first_owned = first;
     assert_same(vpn, back);
     assert_same(dial, first);
 
