@@ -138,12 +138,13 @@ create_lock(const char *lock_path, const char *dir, DtIoError *err)
     int fd, rc = 0;
     int len = snprintf(text, sizeof text, "%10d\n", (int)getpid());
 
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s/LTMP.%d", dir, (int)getpid()) >= sizeof tmp)
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s/LTMP.XXXXXX", dir) >= sizeof tmp)
         return dt_io_fail(err, ENAMETOOLONG, "creating a lock file in %s", dir);
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0)
         return dt_io_fail(err, errno, "creating the lock file %s", lock_path);
-    if (write(fd, text, (size_t)len) != len)
+    /* Readable by all: other programs read the PID to tell a live lock from a stale one. */
+    if (fchmod(fd, 0644) < 0 || write(fd, text, (size_t)len) != len)
         rc = dt_io_fail(err, errno ? errno : EIO, "writing the lock file %s", tmp);
     close(fd);
     if (rc == 0 && link(tmp, lock_path) < 0) {

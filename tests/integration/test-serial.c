@@ -152,6 +152,10 @@ test_open_lock_termios(void)
     read_file(lock, text, sizeof text);
     snprintf(want, sizeof want, "%10d\n", (int)getpid());
     CHECK(strlen(text) == 11 && strcmp(text, want) == 0);
+    {
+        struct stat st;
+        CHECK(stat(lock, &st) == 0 && (st.st_mode & 0777) == 0644);
+    }
 
     CHECK(tcgetattr(p.slave, &t) == 0);
     CHECK(cfgetospeed(&t) == B115200 && cfgetispeed(&t) == B115200);
@@ -460,7 +464,7 @@ main(void)
     test_default_lock_dir();
     test_exclusive();
     test_loop_io_and_hangup();
-    rmdir(lock_dir);
+    CHECK(rmdir(lock_dir) == 0); /* no lock and no temporary file left behind */
     if (failures) {
         fprintf(stderr, "%d check(s) failed\n", failures);
         return 1;

@@ -28,6 +28,7 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 LOGS=$(mktemp -d /tmp/dt-interop.XXXXXX)
 trap 'rm -rf "$LOGS"' EXIT
+trap 'exit 1' INT TERM HUP # so that the EXIT trap runs on a signal too
 cd "$LOGS"
 
 T0=$(now)
@@ -47,7 +48,6 @@ stop_vm() {
     rm -rf "$LOGS"
 }
 trap stop_vm EXIT
-trap 'exit 1' INT TERM HUP
 
 T1=$(now)
 if ! "$PEER_DIR/start" --role isp --serial pty --name "$NAME" --policy 'require-pap' \
