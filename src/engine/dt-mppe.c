@@ -99,8 +99,10 @@ dt_mppe_tx_encrypt(DtMppeTx *tx, uint8_t *payload, size_t len, uint8_t mppc_flag
         ok = tx_change_key(tx);
         flush = true;
     } else if (tx->cfg.compat == DT_MPPE_COMPAT_LINUX) {
-        /* Linux mppe_compress: flag packets and resets both change the key. */
-        if (is_flag_count(cc) || flush) {
+        /* Linux mppe_compress: flag packets and resets both change the key
+         * (an A on the very first packet, which only MPPC asks for, does
+         * not: the receiver treats it alike). */
+        if (is_flag_count(cc) || (flush && tx->stats.packets > 0)) {
             ok = tx_change_key(tx);
             flush = true;
         }
