@@ -170,9 +170,11 @@ find_match(const DtMppcCompressor *c, uint32_t vq, uint32_t avail, uint32_t vlim
         if (off > MAX_MATCH)
             break;
         uint32_t s = cand & MASK;
-        /* Stay inside the history array: FreeRDP's decoder does not wrap
-         * a copy's source, so neither do we. */
-        uint32_t max = avail < HIST - s ? avail : HIST - s;
+        /* Stay inside the history array (FreeRDP's decoder does not wrap a
+         * copy's source) and, behind the front, inside what the peer's
+         * decoder holds since the last A. */
+        uint32_t end = s < q ? HIST : c->valid_end;
+        uint32_t max = avail < end - s ? avail : end - s;
         if (max > best.len && h[s + best.len] == cur[best.len]) {
             uint32_t len = match_length(h + s, cur, max);
             if (len >= MIN_MATCH) {
@@ -235,6 +237,7 @@ dt_mppc_compress(DtMppcCompressor *c, const uint8_t *in, size_t len, uint8_t *ou
     if (c->flush_next) {
         c->vpos = (c->vpos + MASK) & ~(uint32_t)MASK;
         c->vstart = c->vpos;
+        c->valid_end = 0;
         f = DT_MPPC_FLAG_A | DT_MPPC_FLAG_B;
     } else if ((c->vpos & MASK) + len >= HIST - DT_MPPC_END_GUARD) {
         /* §3.1 / PROTOCOL.md §8: restart at the front, keep the contents. */
@@ -295,6 +298,8 @@ dt_mppc_compress(DtMppcCompressor *c, const uint8_t *in, size_t len, uint8_t *ou
         return send_uncompressed(c, len, flags);
 
     c->vpos = vp + n;
+    if (p + n > c->valid_end)
+        c->valid_end = p + n;
     c->flush_next = false;
     *flags = f | DT_MPPC_FLAG_C;
     c->stats.packets++;
@@ -367,7 +372,7 @@ decode(DtMppcDecompressor *d, const uint8_t *in, size_t len)
     memcpy(tail, in + tail_base, len - tail_base);
     DtMppcResult r = DT_MPPC_OK;
 
-    while (nbits - bp >= 8) {
+    while (bp + 8 <= nbits) {
         size_t byte = bp >> 3;
         uint64_t v = byte + 8 <= len ? load_be64(in + byte) : load_be64(tail + (byte - tail_base));
         v <<= bp & 7;

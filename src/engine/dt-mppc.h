@@ -48,6 +48,7 @@ typedef struct {
     uint32_t litcost[DT_MPPC_HISTORY + 1]; /* prefix sums of literal bit costs */
     uint32_t vpos;
     uint32_t vstart;
+    uint32_t valid_end; /* history [0, valid_end) written since the last A */
     bool flush_next;
     unsigned max_chain; /* match candidates tried per position */
     DtMppcCompressorStats stats;
