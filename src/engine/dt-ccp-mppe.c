@@ -71,7 +71,9 @@ dt_ccp_mppe_check_policy(const DtCcpMppePolicy *p)
 static uint32_t
 choose_mode(const DtCcpMppePolicy *p, uint32_t offered)
 {
-    if (offered & DT_MPPE_BIT_H)
+    /* A peer that asked for no encryption at all said nothing about the
+     * mode: suggest ours, stateless. */
+    if ((offered & DT_MPPE_BIT_H) || !(offered & DT_MPPE_BITS_STRENGTH))
         return DT_MPPE_BIT_H;
     return p->allow_stateful ? 0 : DT_MPPE_BIT_H;
 }
