@@ -174,7 +174,7 @@ find_match(const DtMppcCompressor *c, uint32_t vq, uint32_t avail, uint32_t vlim
          * copy's source) and, behind the front, inside what the peer's
          * decoder holds since the last A. */
         uint32_t end = s < q ? HIST : c->valid_end;
-        uint32_t max = avail < end - s ? avail : end - s;
+        uint32_t max = end <= s ? 0 : avail < end - s ? avail : end - s;
         if (max > best.len && h[s + best.len] == cur[best.len]) {
             uint32_t len = match_length(h + s, cur, max);
             if (len >= MIN_MATCH) {
@@ -235,7 +235,9 @@ dt_mppc_compress(DtMppcCompressor *c, const uint8_t *in, size_t len, uint8_t *ou
     }
     uint8_t f = 0;
     if (c->flush_next) {
-        c->vpos = (c->vpos + MASK) & ~(uint32_t)MASK;
+        /* A fresh round, even from the front: positions of a packet that
+         * went uncompressed must fall below vstart. */
+        c->vpos = (c->vpos + HIST) & ~(uint32_t)MASK;
         c->vstart = c->vpos;
         c->valid_end = 0;
         f = DT_MPPC_FLAG_A | DT_MPPC_FLAG_B;
@@ -423,7 +425,8 @@ decode(DtMppcDecompressor *d, const uint8_t *in, size_t len)
             r = DT_MPPC_ERR_TRUNCATED;
             break;
         }
-        if (off == 0) {
+        if (off == 0 || off >= HIST) {
+            /* "110" + 13 bits reaches 8511: past the history. */
             r = DT_MPPC_ERR_BAD_OFFSET;
             break;
         }
@@ -468,8 +471,17 @@ dt_mppc_decompress(DtMppcDecompressor *d, const uint8_t *in, size_t len, uint8_t
         d->stats.errors[DT_MPPC_ERR_NEED_FLUSH]++;
         return DT_MPPC_ERR_NEED_FLUSH;
     }
-    if (flags & DT_MPPC_FLAG_B)
+    if (flags & DT_MPPC_FLAG_B) {
         d->pos = 0;
+        if (!(flags & DT_MPPC_FLAG_A) && d->valid_end < HIST) {
+            /* Behind the front now lies the whole history, which A cleared
+             * to zeros (FreeRDP and Dubiec zero it, and FreeRDP's
+             * compressor does match those zeros): clear what was not
+             * written since, once per round instead of on every A. */
+            memset(d->history + d->valid_end, 0, HIST - d->valid_end);
+            d->valid_end = HIST;
+        }
+    }
     if (!(flags & DT_MPPC_FLAG_C)) {
         *out = in;
         *out_len = len;

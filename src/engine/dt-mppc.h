@@ -57,7 +57,7 @@ typedef struct {
 typedef enum {
     DT_MPPC_OK = 0,
     DT_MPPC_ERR_TRUNCATED,  /* a code runs past the end of the data */
-    DT_MPPC_ERR_BAD_OFFSET, /* copy offset 0, or before the history start */
+    DT_MPPC_ERR_BAD_OFFSET, /* copy offset 0 or ≥ 8192, or before the history start */
     DT_MPPC_ERR_BAD_LENGTH, /* an impossible length code */
     DT_MPPC_ERR_OVERFLOW,   /* output would run past the 8192-octet history */
     DT_MPPC_ERR_NEED_FLUSH, /* history lost after an error: dropped until A */
@@ -72,7 +72,9 @@ typedef struct {
 typedef struct {
     uint8_t history[DT_MPPC_HISTORY];
     uint32_t pos;
-    uint32_t valid_end; /* octets [0, valid_end) hold data written since the last A */
+    /* Octets [0, valid_end) hold history since the last A: what was
+     * written, or after a B the whole (zero-filled) buffer. */
+    uint32_t valid_end;
     bool broken;
     DtMppcDecompressorStats stats;
 } DtMppcDecompressor;
