@@ -25,7 +25,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while (dt_reader_remaining(&r) >= 2) {
         const uint8_t *opt = r.p + r.off;
         size_t len = opt[1];
-        if (len < 2 || len > dt_reader_remaining(&r))
+        if (len < 2)
+            len = 2;
+        if (len > dt_reader_remaining(&r))
             len = dt_reader_remaining(&r);
         dt_reader_skip(&r, len);
 
