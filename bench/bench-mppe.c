@@ -15,7 +15,7 @@
 
 #define PKT 1400
 #define NPKT 1024
-#define MIN_SECONDS 0.6
+#define MIN_SECONDS 1.0
 
 static double
 now(void)
@@ -45,18 +45,26 @@ fill(void)
 /* Runs fn over all packets until MIN_SECONDS passed; returns packets/s. */
 typedef void (*RoundFn)(void *ctx);
 
+/* The best of several short runs: the machine is shared, and interference
+ * only ever slows a run down. */
 static double
 measure(RoundFn fn, void *ctx)
 {
     fn(ctx); /* warm up */
-    long rounds = 0;
-    double t0 = now(), t;
-    do {
-        fn(ctx);
-        rounds++;
-        t = now();
-    } while (t - t0 < MIN_SECONDS);
-    return (double)rounds * NPKT / (t - t0);
+    double best = 0;
+    for (int rep = 0; rep < 7; rep++) {
+        long rounds = 0;
+        double t0 = now(), t;
+        do {
+            fn(ctx);
+            rounds++;
+            t = now();
+        } while (t - t0 < MIN_SECONDS / 7);
+        double rate = (double)rounds * NPKT / (t - t0);
+        if (rate > best)
+            best = rate;
+    }
+    return best;
 }
 
 typedef struct {

@@ -279,6 +279,38 @@ dt_crypto_rc4_oneshot(const DtCrypto *c, const uint8_t *key, size_t keylen, cons
     return ok;
 }
 
+bool
+dt_rc4_small(const uint8_t *key, size_t keylen, const uint8_t *in, uint8_t *out, size_t len)
+{
+    if (keylen == 0 || keylen > 256)
+        return false;
+    uint8_t S[256];
+    for (unsigned i = 0; i < 256; i++)
+        S[i] = (uint8_t)i;
+    /* Key scheduling: j += S[i] + key[i mod keylen]; swap. */
+    uint8_t j = 0;
+    for (unsigned i = 0, k = 0; i < 256; i++) {
+        j = (uint8_t)(j + S[i] + key[k]);
+        uint8_t t = S[i];
+        S[i] = S[j];
+        S[j] = t;
+        if (++k == keylen)
+            k = 0;
+    }
+    uint8_t a = 0;
+    j = 0;
+    for (size_t n = 0; n < len; n++) {
+        a = (uint8_t)(a + 1);
+        j = (uint8_t)(j + S[a]);
+        uint8_t t = S[a];
+        S[a] = S[j];
+        S[j] = t;
+        out[n] = in[n] ^ S[(uint8_t)(S[a] + S[j])];
+    }
+    dt_wipe(S, sizeof(S));
+    return true;
+}
+
 void
 dt_wipe(void *p, size_t n)
 {

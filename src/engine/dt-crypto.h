@@ -60,6 +60,12 @@ DtRc4 *dt_rc4_new(const DtCrypto *c);
 void dt_rc4_free(DtRc4 *r);
 bool dt_rc4_set_key(DtRc4 *r, const uint8_t *key, size_t len);
 bool dt_rc4_crypt(DtRc4 *r, const uint8_t *in, uint8_t *out, size_t len);
+/* RC4 of a few octets under a fresh key, computed here without OpenSSL: for
+ * the MPPE key change (RFC 3078 §7.3, 8 or 16 octets), where the set-up of
+ * an OpenSSL cipher context costs more than the cipher itself.  Same
+ * output as dt_crypto_rc4_oneshot; the state lives on the stack and is
+ * wiped.  keylen is 1..256. */
+bool dt_rc4_small(const uint8_t *key, size_t keylen, const uint8_t *in, uint8_t *out, size_t len);
 /* One-shot RC4 of len octets under key (a fresh keystream). */
 bool dt_crypto_rc4_oneshot(const DtCrypto *c, const uint8_t *key, size_t keylen, const uint8_t *in,
                            uint8_t *out, size_t len);

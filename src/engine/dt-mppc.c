@@ -20,9 +20,16 @@
 #define MASK (HIST - 1)
 #define MIN_MATCH 3
 #define MAX_MATCH (HIST - 1)
-#define DEFAULT_CHAIN 48
+#define DEFAULT_CHAIN 16
 /* A match this long is taken without looking further. */
-#define GOOD_MATCH 128
+#define GOOD_MATCH 64
+/* Positions inserted at each end of a match longer than LONG_MATCH (runs). */
+#define INSERT_ENDS 16
+#define LONG_MATCH 256
+/* Literals after which a packet that saved nothing is sent uncompressed. */
+#define GIVE_UP_AFTER 512
+/* Lazy evaluation only for matches shorter than this. */
+#define LAZY_MATCH 16
 
 /* ---- shared ------------------------------------------------------------ */
 
@@ -260,7 +267,7 @@ dt_mppc_compress(DtMppcCompressor *c, const uint8_t *in, size_t len, uint8_t *ou
 
     size_t limit = cap < len - 1 ? cap : len - 1;
     BitWriter w = {out, limit, 0, 0, 0, false};
-    uint32_t i = 0;
+    uint32_t i = 0, k_from;
     Match next = {0, 0, 0};
     bool have_next = false;
     while (i < n && !w.full) {
@@ -269,7 +276,7 @@ dt_mppc_compress(DtMppcCompressor *c, const uint8_t *in, size_t len, uint8_t *ou
         have_next = false;
         if (avail >= MIN_MATCH)
             insert(c, vp + i);
-        if (m.len >= MIN_MATCH && m.len < GOOD_MATCH && avail > m.len) {
+        if (m.len >= MIN_MATCH && m.len < LAZY_MATCH && avail > m.len) {
             /* Lazy evaluation: a better match one octet on wins over this one. */
             next = find_match(c, vp + i + 1, avail - 1, vlimit);
             have_next = true;
@@ -280,11 +287,27 @@ dt_mppc_compress(DtMppcCompressor *c, const uint8_t *in, size_t len, uint8_t *ou
         if (m.len < MIN_MATCH) {
             put_literal(&w, in[i]);
             i++;
+            /* Incompressible data (encrypted or already compressed
+             * payloads) goes uncompressed anyway: stop searching once the
+             * first part has saved nothing. */
+            if (i == GIVE_UP_AFTER && w.n >= i && n - i > GIVE_UP_AFTER / 2) {
+                w.full = true;
+                break;
+            }
             continue;
         }
         put_copy(&w, m.off, m.len);
         have_next = false;
-        for (uint32_t k = 1; k < m.len; k++)
+        /* Inside a very long match (a run) only its ends seed later
+         * matches: the middle finds the same strings from its start. */
+        if (m.len > LONG_MATCH) {
+            for (uint32_t k = 1; k < INSERT_ENDS; k++)
+                insert(c, vp + i + k);
+            k_from = m.len - INSERT_ENDS;
+        } else {
+            k_from = 1;
+        }
+        for (uint32_t k = k_from; k < m.len; k++)
             if (n - (i + k) >= MIN_MATCH)
                 insert(c, vp + i + k);
         i += m.len;

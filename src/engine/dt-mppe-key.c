@@ -164,8 +164,7 @@ dt_mppe_key_ctx_init(DtMppeKeyCtx *k, const DtCrypto *c, const uint8_t *start_ke
     memset(k, 0, sizeof(*k));
     k->key_len = dt_mppe_key_len(bits);
     k->sha1 = dt_sha1_new(c);
-    k->rc4 = dt_rc4_new(c);
-    if (!k->sha1 || !k->rc4) {
+    if (!k->sha1) {
         dt_mppe_key_ctx_clear(k);
         return false;
     }
@@ -180,7 +179,6 @@ void
 dt_mppe_key_ctx_clear(DtMppeKeyCtx *k)
 {
     dt_sha1_free(k->sha1);
-    dt_rc4_free(k->rc4);
     dt_wipe(k, sizeof(*k));
 }
 
@@ -219,8 +217,8 @@ dt_mppe_key_ctx_change_key(DtMppeKeyCtx *k, DtMppeBits bits, uint8_t *session_ke
         return false;
     uint8_t interim[DT_MPPE_MAX_KEY_LEN];
     /* RFC 3078 §7.3: Session = RC4(key = Interim, data = Interim). */
-    bool ok = ctx_new_key_from_sha(k, session_key, interim) && dt_rc4_set_key(k->rc4, interim, l) &&
-              dt_rc4_crypt(k->rc4, interim, session_key, l);
+    bool ok = ctx_new_key_from_sha(k, session_key, interim) &&
+              dt_rc4_small(interim, l, interim, session_key, l);
     dt_wipe(interim, sizeof(interim));
     if (ok)
         dt_mppe_reduce_key(session_key, bits);

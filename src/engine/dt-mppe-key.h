@@ -51,12 +51,11 @@ bool dt_mppe_change_key(const DtCrypto *c, const uint8_t *start_key, DtMppeBits 
                         uint8_t *session_key);
 
 /* Reusable state for per-packet key changes (stateless MPPE changes the key
- * before every packet): one SHA-1 context, one RC4 scratch state and the
- * GetNewKeyFromSHA input laid out once, so a key change allocates nothing
- * and costs one SHA-1 update over a prepared buffer. */
+ * before every packet): one SHA-1 context and the GetNewKeyFromSHA input
+ * laid out once, so a key change allocates nothing and costs one SHA-1
+ * update over a prepared buffer plus a stack RC4 (dt_rc4_small). */
 typedef struct {
     DtSha1 *sha1;
-    DtRc4 *rc4;
     /* StartKey ‖ SHApad1 ‖ SessionKey ‖ SHApad2 for the current key length. */
     uint8_t sha_input[DT_MPPE_MAX_KEY_LEN + 40 + DT_MPPE_MAX_KEY_LEN + 40];
     size_t key_len;

@@ -70,7 +70,7 @@ dt_mppe_tx_init(DtMppeTx *tx, const DtCrypto *c, const DtMppeConfig *cfg, const 
 void
 dt_mppe_tx_clear(DtMppeTx *tx)
 {
-    if (tx->rc4)
+    if (tx->keys.sha1)
         dt_mppe_key_ctx_clear(&tx->keys);
     dt_rc4_free(tx->rc4);
     dt_wipe(tx, sizeof(*tx));
@@ -166,7 +166,7 @@ dt_mppe_rx_init(DtMppeRx *rx, const DtCrypto *c, const DtMppeConfig *cfg, const 
 void
 dt_mppe_rx_clear(DtMppeRx *rx)
 {
-    if (rx->rc4)
+    if (rx->keys.sha1)
         dt_mppe_key_ctx_clear(&rx->keys);
     dt_rc4_free(rx->rc4);
     dt_wipe(rx, sizeof(*rx));

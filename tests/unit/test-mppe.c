@@ -469,10 +469,31 @@ test_pfc_inner(void)
     g_assert_false(dt_mppe_protocol_is_encrypted(0xC021));
 }
 
+/* The stack RC4 of the key change agrees with OpenSSL's for every length. */
+static void
+test_rc4_small(void)
+{
+    GRand *rand = g_rand_new_with_seed(dt_test_seed());
+    for (int i = 0; i < 200; i++) {
+        uint8_t key[256], in[300], a[300], b[300];
+        size_t kl = (size_t)g_rand_int_range(rand, 1, 257);
+        size_t n = (size_t)g_rand_int_range(rand, 0, 301);
+        dt_test_random_bytes(rand, key, kl);
+        dt_test_random_bytes(rand, in, n);
+        g_assert_true(dt_rc4_small(key, kl, in, a, n));
+        g_assert_true(dt_crypto_rc4_oneshot(dt_test_crypto(), key, kl, in, b, n));
+        g_assert_cmpmem(a, n, b, n);
+    }
+    uint8_t x = 0;
+    g_assert_false(dt_rc4_small(&x, 0, &x, &x, 1));
+    g_rand_free(rand);
+}
+
 int
 main(int argc, char **argv)
 {
     dt_test_init(&argc, &argv);
+    g_test_add_func("/mppe/rc4-small", test_rc4_small);
     g_test_add_func("/mppe/vectors", test_vectors);
     g_test_add_func("/mppe/round-trips", test_round_trips);
     g_test_add_func("/mppe/stateless-loss-reorder", test_stateless_loss_reorder);
