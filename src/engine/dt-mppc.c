@@ -21,6 +21,8 @@
 #define MIN_MATCH 3
 #define MAX_MATCH (HIST - 1)
 #define DEFAULT_CHAIN 16
+/* A match this long shortens the rest of the search. */
+#define FAIR_MATCH 24
 /* A match this long is taken without looking further. */
 #define GOOD_MATCH 64
 /* Positions inserted at each end of a match longer than LONG_MATCH (runs). */
@@ -29,7 +31,7 @@
 /* Literals after which a packet that saved nothing is sent uncompressed. */
 #define GIVE_UP_AFTER 512
 /* Lazy evaluation only for matches shorter than this. */
-#define LAZY_MATCH 16
+#define LAZY_MATCH 8
 
 /* ---- shared ------------------------------------------------------------ */
 
@@ -104,6 +106,22 @@ put_copy(BitWriter *w, uint32_t off, uint32_t len)
     }
 }
 
+/* What n octets cost as literals: 8 bits each, 9 for those ≥ 0x80. */
+static inline uint32_t
+literal_bits(const uint8_t *p, uint32_t n)
+{
+    uint32_t high = 0, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        /* The high bits as 0/1 per octet, summed by one multiply. */
+        high += (uint32_t)((((w & 0x8080808080808080ull) >> 7) * 0x0101010101010101ull) >> 56);
+    }
+    for (; i < n; i++)
+        high += p[i] >> 7;
+    return 8 * n + high;
+}
+
 static inline uint32_t
 hash3(const uint8_t *p)
 {
@@ -171,7 +189,6 @@ find_match(const DtMppcCompressor *c, uint32_t vq, uint32_t avail, uint32_t vlim
     uint32_t q = vq & MASK;
     const uint8_t *cur = h + q;
     uint32_t cand = c->head[hash3(cur)];
-    uint32_t lit_base = c->litcost[q];
     for (unsigned depth = c->max_chain; depth > 0 && cand >= vlimit && cand < vq; depth--) {
         uint32_t off = vq - cand;
         if (off > MAX_MATCH)
@@ -185,12 +202,16 @@ find_match(const DtMppcCompressor *c, uint32_t vq, uint32_t avail, uint32_t vlim
         if (max > best.len && h[s + best.len] == cur[best.len]) {
             uint32_t len = match_length(h + s, cur, max);
             if (len >= MIN_MATCH) {
-                int32_t saving = (int32_t)(c->litcost[q + len] - lit_base) -
+                int32_t saving = (int32_t)literal_bits(cur, len) -
                                  (int32_t)(offset_bits(off) + length_bits(len));
                 if (saving > best.saving) {
                     best = (Match){len, off, saving};
                     if (len >= GOOD_MATCH || len == max)
                         break;
+                    /* zlib's good_length: with a fair match in hand, look
+                     * only a little further. */
+                    if (len >= FAIR_MATCH && depth > 2)
+                        depth = 2;
                 }
             }
         }
@@ -257,8 +278,6 @@ dt_mppc_compress(DtMppcCompressor *c, const uint8_t *in, size_t len, uint8_t *ou
     uint32_t p = vp & MASK;
     uint32_t n = (uint32_t)len;
     memcpy(c->history + p, in, n);
-    for (uint32_t i = 0; i < n; i++)
-        c->litcost[p + i + 1] = c->litcost[p + i] + (in[i] < 0x80 ? 8 : 9);
 
     /* Old octets at the indices this packet overwrites are gone. */
     uint32_t vlimit = vp + n - HIST;

@@ -45,7 +45,6 @@ typedef struct {
      * a virtual position below vstart belongs to a cleared history. */
     uint32_t head[1u << DT_MPPC_HASH_BITS];
     uint32_t prev[DT_MPPC_HISTORY];
-    uint32_t litcost[DT_MPPC_HISTORY + 1]; /* prefix sums of literal bit costs */
     uint32_t vpos;
     uint32_t vstart;
     uint32_t valid_end; /* history [0, valid_end) written since the last A */
