@@ -19,6 +19,11 @@ struct DtCrypto {
     EVP_CIPHER *rc4;
 };
 
+struct DtSha1 {
+    EVP_MD_CTX *ctx;
+    const EVP_MD *md;
+};
+
 struct DtRc4 {
     EVP_CIPHER_CTX *ctx;
     const EVP_CIPHER *cipher;
@@ -133,6 +138,41 @@ dt_crypto_sha1(const DtCrypto *c, const DtIov *parts, size_t n, uint8_t out[20])
     return digest(c->sha1, parts, n, out);
 }
 
+DtSha1 *
+dt_sha1_new(const DtCrypto *c)
+{
+    DtSha1 *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->md = c->sha1;
+    s->ctx = EVP_MD_CTX_new();
+    /* The first init creates the provider's digest state; later inits with
+     * the same algorithm reuse it. */
+    if (!s->ctx || !EVP_DigestInit_ex2(s->ctx, s->md, NULL)) {
+        dt_sha1_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void
+dt_sha1_free(DtSha1 *s)
+{
+    if (!s)
+        return;
+    EVP_MD_CTX_free(s->ctx);
+    free(s);
+}
+
+bool
+dt_sha1_digest(DtSha1 *s, const DtIov *parts, size_t n, uint8_t out[20])
+{
+    bool ok = EVP_DigestInit_ex2(s->ctx, s->md, NULL);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = EVP_DigestUpdate(s->ctx, parts[i].p, parts[i].len);
+    return ok && EVP_DigestFinal_ex(s->ctx, out, NULL);
+}
+
 void
 dt_des_key_expand(const uint8_t k[7], uint8_t out[8])
 {
@@ -237,6 +277,38 @@ dt_crypto_rc4_oneshot(const DtCrypto *c, const uint8_t *key, size_t keylen, cons
     bool ok = r && dt_rc4_set_key(r, key, keylen) && dt_rc4_crypt(r, in, out, len);
     dt_rc4_free(r);
     return ok;
+}
+
+bool
+dt_rc4_small(const uint8_t *key, size_t keylen, const uint8_t *in, uint8_t *out, size_t len)
+{
+    if (keylen == 0 || keylen > 256)
+        return false;
+    uint8_t S[256];
+    for (unsigned i = 0; i < 256; i++)
+        S[i] = (uint8_t)i;
+    /* Key scheduling: j += S[i] + key[i mod keylen]; swap. */
+    uint8_t j = 0;
+    for (unsigned i = 0, k = 0; i < 256; i++) {
+        j = (uint8_t)(j + S[i] + key[k]);
+        uint8_t t = S[i];
+        S[i] = S[j];
+        S[j] = t;
+        if (++k == keylen)
+            k = 0;
+    }
+    uint8_t a = 0;
+    j = 0;
+    for (size_t n = 0; n < len; n++) {
+        a = (uint8_t)(a + 1);
+        j = (uint8_t)(j + S[a]);
+        uint8_t t = S[a];
+        S[a] = S[j];
+        S[j] = t;
+        out[n] = in[n] ^ S[(uint8_t)(S[a] + S[j])];
+    }
+    dt_wipe(S, sizeof(S));
+    return true;
 }
 
 void

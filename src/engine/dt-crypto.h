@@ -15,6 +15,7 @@
 
 typedef struct DtCrypto DtCrypto;
 typedef struct DtRc4 DtRc4;
+typedef struct DtSha1 DtSha1;
 
 typedef enum {
     DT_CRYPTO_OK = 0,
@@ -39,6 +40,13 @@ bool dt_crypto_md4(const DtCrypto *c, const DtIov *parts, size_t n, uint8_t out[
 bool dt_crypto_md5(const DtCrypto *c, const DtIov *parts, size_t n, uint8_t out[16]);
 bool dt_crypto_sha1(const DtCrypto *c, const DtIov *parts, size_t n, uint8_t out[20]);
 
+/* A reusable SHA-1 context for per-packet work (the MPPE key change): the
+ * OpenSSL digest context is created once in dt_sha1_new, so a digest
+ * allocates nothing. */
+DtSha1 *dt_sha1_new(const DtCrypto *c);
+void dt_sha1_free(DtSha1 *s);
+bool dt_sha1_digest(DtSha1 *s, const DtIov *parts, size_t n, uint8_t out[20]);
+
 /* RFC 2759 §8.6 / RFC 2433 A.7: spread 56 key bits over 8 octets, odd parity in bit 0. */
 void dt_des_key_expand(const uint8_t key7[7], uint8_t key8[8]);
 /* One DES-ECB block under a 7-octet key (expanded with parity first). */
@@ -52,6 +60,12 @@ DtRc4 *dt_rc4_new(const DtCrypto *c);
 void dt_rc4_free(DtRc4 *r);
 bool dt_rc4_set_key(DtRc4 *r, const uint8_t *key, size_t len);
 bool dt_rc4_crypt(DtRc4 *r, const uint8_t *in, uint8_t *out, size_t len);
+/* RC4 of a few octets under a fresh key, computed here without OpenSSL: for
+ * the MPPE key change (RFC 3078 §7.3, 8 or 16 octets), where the set-up of
+ * an OpenSSL cipher context costs more than the cipher itself.  Same
+ * output as dt_crypto_rc4_oneshot; the state lives on the stack and is
+ * wiped.  keylen is 1..256. */
+bool dt_rc4_small(const uint8_t *key, size_t keylen, const uint8_t *in, uint8_t *out, size_t len);
 /* One-shot RC4 of len octets under key (a fresh keystream). */
 bool dt_crypto_rc4_oneshot(const DtCrypto *c, const uint8_t *key, size_t keylen, const uint8_t *in,
                            uint8_t *out, size_t len);
