@@ -25,7 +25,7 @@ static void
 page_load(DtEditorPage *page, const DtProfile *p, DtProfileStore *store)
 {
     DtPageDialFirst *self = DT_PAGE_DIAL_FIRST(page);
-    g_autoptr(GPtrArray) all = dt_profile_store_list(store);
+    GPtrArray *all = dt_profile_store_list(store); /* owned by the store */
     guint n_dialup = 0;
 
     /* Only dial-up profiles that dial nothing first themselves can be

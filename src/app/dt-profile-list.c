@@ -85,7 +85,8 @@ dt_profile_list_get_store(DtProfileList *self)
 static void
 refresh_items(DtProfileList *self)
 {
-    g_autoptr(GPtrArray) profiles = dt_profile_store_list(self->store);
+    /* Owned by the store. */
+    GPtrArray *profiles = dt_profile_store_list(self->store);
     guint removed = self->items->len;
 
     g_ptr_array_set_size(self->items, 0);
