@@ -301,6 +301,41 @@ try:
           "the restored profile is the same")
     check(len(profile_files()) == 3, "three profiles on disk")
     shot("main-window-undone")
+
+    # 6. A dial-up profile through its own editor: the Modem page.
+    click(named(main, "Add"))
+    click(wait_for(lambda: find(app, lambda n: n.name == "Dial-up Connection…" and showing(n)),
+                   "the Add menu"))
+    ed = wait_for(lambda: frame(app, "New Dial-up Connection"), "the dial-up editor")
+    save = named(ed, "Save", "push button")
+    set_text(named(ed, "Name", "text"), "Home ISP")
+    check(named(ed, "Server", "text") is None or not showing(named(ed, "Server", "text")),
+          "a dial-up profile has no server field")
+    goto_page(ed, "Modem")
+    device = wait_for(lambda: find(ed, lambda n: n.name == "Device" and n.getRoleName() == "text"),
+                      "the Modem page")
+    set_text(device, "/dev/ttyACM0")
+    phone = named(ed, "Phone number", "text")
+    set_text(phone, "555-CALL-NOW")
+    wait_for(lambda: find(ed, lambda n: n.getRoleName() == "label" and showing(n) and
+                          n.name.startswith("Phone number")), "the phone number message")
+    check(not sensitive(save), "an invalid phone number blocks Save")
+    set_text(phone, "555 1234")
+    set_text(named(ed, "Init string", "text"), "ATZ; AT&F1")
+    wait_for(lambda: sensitive(save), "Save to become sensitive")
+    shot("editor-modem")
+    click(save)
+    wait_for(lambda: frame(app, "New Dial-up Connection") is None, "the editor to close")
+    home = [read_profile(p) for p in profile_files()
+            if read_profile(p)["Profile"]["Name"] == "Home ISP"]
+    check(len(home) == 1, "the dial-up profile is on disk")
+    d = home[0]["Dialup"]
+    check(home[0]["Profile"]["Type"] == "dialup" and d["Device"] == "/dev/ttyACM0" and
+          d["Phone"] == "555 1234" and d["Init"].rstrip(";") in ("ATZ;AT&F1",) and
+          d["Speed"] == "115200" and d["FlowControl"] == "hardware" and
+          d["DialCommand"] == "ATDT",
+          "Dialup keys: %s" % dict(d))
+    check(len(profile_files()) == 4, "four profiles on disk")
 finally:
     proc.terminate()
     try:
