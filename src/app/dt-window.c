@@ -34,11 +34,13 @@ create_row_cb(gpointer item, gpointer user_data)
     return GTK_WIDGET(dt_profile_row_new(DT_PROFILE_ITEM(item)));
 }
 
+/* A reference of its own: a change to the list rebuilds the rows, and the
+ * row's item would go with it. */
 static DtProfileItem *
-selected_item(DtWindow *self)
+ref_selected_item(DtWindow *self)
 {
     GtkListBoxRow *row = gtk_list_box_get_selected_row(self->profile_list);
-    return row ? dt_profile_row_get_item(DT_PROFILE_ROW(row)) : NULL;
+    return row ? g_object_ref(dt_profile_row_get_item(DT_PROFILE_ROW(row))) : NULL;
 }
 
 static void
@@ -51,7 +53,8 @@ set_action_enabled(DtWindow *self, const char *name, gboolean enabled)
 static void
 update_actions(DtWindow *self)
 {
-    gboolean any = selected_item(self) != NULL;
+    g_autoptr(DtProfileItem) item = ref_selected_item(self);
+    gboolean any = item != NULL;
 
     set_action_enabled(self, "edit", any);
     set_action_enabled(self, "rename", any);
@@ -161,7 +164,7 @@ static void
 edit_activated(GSimpleAction *action, GVariant *param, gpointer user_data)
 {
     DtWindow *self = DT_WINDOW(user_data);
-    DtProfileItem *item = selected_item(self);
+    g_autoptr(DtProfileItem) item = ref_selected_item(self);
 
     if (item)
         open_editor(self, dt_profile_item_get_profile(item));
@@ -171,7 +174,7 @@ static void
 rename_activated(GSimpleAction *action, GVariant *param, gpointer user_data)
 {
     DtWindow *self = DT_WINDOW(user_data);
-    DtProfileItem *item = selected_item(self);
+    g_autoptr(DtProfileItem) item = ref_selected_item(self);
 
     if (!item)
         return;
@@ -185,7 +188,7 @@ rename_activated(GSimpleAction *action, GVariant *param, gpointer user_data)
 static void
 on_rename_confirm_cb(GtkWidget *widget, DtWindow *self)
 {
-    DtProfileItem *item = selected_item(self);
+    g_autoptr(DtProfileItem) item = ref_selected_item(self);
     g_autoptr(GError) error = NULL;
 
     if (!item)
@@ -201,11 +204,68 @@ on_rename_confirm_cb(GtkWidget *widget, DtWindow *self)
     select_profile(self, id);
 }
 
+/* A copy of a profile should connect like the original, so its saved
+ * password is copied to the new Id too (best effort: a failure only means
+ * the copy asks for the password). */
+typedef struct {
+    char *new_id;
+    char *user;
+    char *label;
+} CopyPassword;
+
+static void
+copy_password_free(CopyPassword *c)
+{
+    g_free(c->new_id);
+    g_free(c->user);
+    g_free(c->label);
+    g_free(c);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CopyPassword, copy_password_free)
+
+static void
+copy_password_stored_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (!dt_password_store_finish(result, &error))
+        g_warning("Could not copy the password in the keyring: %s", error->message);
+}
+
+static void
+copy_password_found_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(CopyPassword) c = user_data;
+    g_autoptr(GError) error = NULL;
+    char *password = dt_password_lookup_finish(result, &error);
+
+    if (error)
+        g_warning("Could not read the password from the keyring: %s", error->message);
+    if (!password)
+        return;
+    dt_password_store_async(c->new_id, c->user, password, c->label, NULL, copy_password_stored_cb,
+                            NULL);
+    secret_password_free(password);
+}
+
+static void
+copy_password(const DtProfile *from, const char *new_id, const char *new_name)
+{
+    CopyPassword *c = g_new0(CopyPassword, 1);
+    const char *user = from->type == DT_PROFILE_TYPE_PPTP ? from->pptp.user : from->dialup.user;
+
+    c->new_id = g_strdup(new_id);
+    c->user = g_strdup(user);
+    /* Translators: the label of the keyring item; %s is the profile's name. */
+    c->label = g_strdup_printf(_("Dialtone password for “%s”"), new_name);
+    dt_password_lookup_async(from->id, user, NULL, copy_password_found_cb, c);
+}
+
 static void
 duplicate_activated(GSimpleAction *action, GVariant *param, gpointer user_data)
 {
     DtWindow *self = DT_WINDOW(user_data);
-    DtProfileItem *item = selected_item(self);
+    g_autoptr(DtProfileItem) item = ref_selected_item(self);
     g_autoptr(GError) error = NULL;
 
     if (!item)
@@ -216,6 +276,9 @@ duplicate_activated(GSimpleAction *action, GVariant *param, gpointer user_data)
         show_notification(self, error->message, FALSE);
         return;
     }
+    gint pos = dt_profile_list_find(self->list, id);
+    copy_password(dt_profile_item_get_profile(item), id,
+                  dt_profile_item_get_name(dt_profile_list_get_item(self->list, (guint)pos)));
     select_profile(self, id);
 }
 
@@ -223,7 +286,7 @@ static void
 delete_activated(GSimpleAction *action, GVariant *param, gpointer user_data)
 {
     DtWindow *self = DT_WINDOW(user_data);
-    DtProfileItem *item = selected_item(self);
+    g_autoptr(DtProfileItem) item = ref_selected_item(self);
     g_autoptr(GError) error = NULL;
 
     if (!item)

@@ -281,6 +281,14 @@ try:
                  "Copy of Office VPN"][0]
     check(read_profile(copy_path)["PPTP"]["Server"] == "vpn.example.com",
           "the duplicate keeps the settings")
+    copy_id = read_profile(copy_path)["Profile"]["Id"]
+
+    def copy_password():
+        r = subprocess.run(["secret-tool", "lookup", "profile", copy_id, "user", "alice"],
+                           capture_output=True, text=True)
+        return r.returncode == 0 and r.stdout == PASSWORD
+    wait_for(copy_password, "the copy's password in the keyring")
+    check(True, "the duplicate's password is copied to its own Id in the keyring")
 
     profiles.querySelection().selectChild(copy.getIndexInParent())
     wait_for(lambda: states(copy).contains(pyatspi.STATE_SELECTED), "the copy selected")
@@ -300,7 +308,21 @@ try:
     check(read_profile(copy_path)["PPTP"]["Server"] == "vpn.example.com",
           "the restored profile is the same")
     check(len(profile_files()) == 3, "three profiles on disk")
+    check(copy_password(), "Undo keeps the restored profile's password")
     shot("main-window-undone")
+
+    # Once Undo is no longer offered, the deleted profile's password goes too.
+    copy = wait_for(lambda: named(profiles, "Copy of Office VPN"), "the copy's row")
+    profiles.querySelection().selectChild(copy.getIndexInParent())
+    wait_for(lambda: states(copy).contains(pyatspi.STATE_SELECTED), "the copy selected")
+    click(named(main, "Delete", "push button"))
+    wait_for(lambda: named(profiles, "Copy of Office VPN") is None, "the row to go")
+    check(copy_password(), "the password stays while Undo is offered")
+    click(wait_for(lambda: find(main, lambda n: n.name == "Dismiss" and showing(n)),
+                   "the notification's Dismiss button"))
+    wait_for(lambda: not copy_password(), "the deleted profile's password to go")
+    check(True, "dismissing the notification removes the deleted profile's password")
+    check(len(profile_files()) == 2, "two profiles on disk")
 
     # 6. A dial-up profile through its own editor: the Modem page.
     click(named(main, "Add"))
@@ -335,7 +357,7 @@ try:
           d["Speed"] == "115200" and d["FlowControl"] == "hardware" and
           d["DialCommand"] == "ATDT",
           "Dialup keys: %s" % dict(d))
-    check(len(profile_files()) == 4, "four profiles on disk")
+    check(len(profile_files()) == 3, "three profiles on disk")
 finally:
     proc.terminate()
     try:
