@@ -1,0 +1,193 @@
+/* test-app-models.c — the app's code that needs no display: the serial port
+ * listing behind the dial-up device chooser, and DtProfileList, the
+ * GListModel behind the main window (items-changed, delete and undo). */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "dt-profile-list.h"
+#include "dt-serial-ports.h"
+
+static char *
+make_tree(void)
+{
+    g_autoptr(GError) error = NULL;
+    char *root = g_dir_make_tmp("dt-app-models-XXXXXX", &error);
+    g_assert_no_error(error);
+    return root;
+}
+
+static void
+touch(const char *dir, const char *name, const char *contents)
+{
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    g_autofree char *parent = g_path_get_dirname(path);
+    g_assert_cmpint(g_mkdir_with_parents(parent, 0700), ==, 0);
+    g_assert_true(g_file_set_contents(path, contents, -1, NULL));
+}
+
+static void
+remove_tree(const char *path)
+{
+    g_autoptr(GFile) f = g_file_new_for_path(path);
+    g_autoptr(GFileEnumerator) e = g_file_enumerate_children(
+        f, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+    GFileInfo *info;
+    while (e && (info = g_file_enumerator_next_file(e, NULL, NULL))) {
+        g_autofree char *child = g_build_filename(path, g_file_info_get_name(info), NULL);
+        if (g_file_info_get_file_type(info) == G_FILE_TYPE_DIRECTORY)
+            remove_tree(child);
+        else
+            g_unlink(child);
+        g_object_unref(info);
+    }
+    g_rmdir(path);
+}
+
+static void
+test_serial_ports(void)
+{
+    g_autofree char *root = make_tree();
+    g_autofree char *dev = g_build_filename(root, "dev", NULL);
+    g_autofree char *sys = g_build_filename(root, "sys", NULL);
+
+    touch(dev, "ttyS0", "");
+    touch(dev, "ttyS1", "");
+    touch(dev, "ttyS10", "");
+    touch(dev, "ttyS2", "");
+    touch(dev, "ttyUSB0", "");
+    touch(dev, "ttyACM3", "");
+    touch(dev, "tty1", "");          /* a console, not a serial port */
+    touch(dev, "ttySx", "");         /* not a port name */
+    touch(sys, "ttyS1/type", "0\n"); /* an 8250 slot with no UART */
+    touch(sys, "ttyS0/type", "4\n");
+    g_autofree char *by_id = g_build_filename(dev, "serial", "by-id", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(by_id, 0700), ==, 0);
+    g_autofree char *link = g_build_filename(by_id, "usb-Acme_Modem_56k-if00", NULL);
+    g_assert_cmpint(symlink("../../ttyUSB0", link), ==, 0);
+
+    g_autoptr(GPtrArray) ports = dt_serial_ports_list(dev, sys);
+    const char *want[] = {
+        "serial/by-id/usb-Acme_Modem_56k-if00", "ttyACM3", "ttyUSB0", "ttyS0", "ttyS2", "ttyS10"};
+    g_assert_cmpuint(ports->len, ==, G_N_ELEMENTS(want));
+    for (guint i = 0; i < ports->len; i++) {
+        const DtSerialPort *p = g_ptr_array_index(ports, i);
+        g_autofree char *path = g_build_filename(dev, want[i], NULL);
+        g_assert_cmpstr(p->path, ==, path);
+    }
+    const DtSerialPort *first = g_ptr_array_index(ports, 0);
+    g_assert_cmpstr(first->label, ==, "usb-Acme_Modem_56k-if00 (ttyUSB0)");
+
+    /* A folder that is not there lists nothing and does not fail. */
+    g_autofree char *none = g_build_filename(root, "missing", NULL);
+    g_autoptr(GPtrArray) empty = dt_serial_ports_list(none, none);
+    g_assert_cmpuint(empty->len, ==, 0);
+    remove_tree(root);
+}
+
+typedef struct {
+    guint calls, removed, added;
+} Changes;
+
+static void
+on_items_changed(GListModel *m, guint pos, guint removed, guint added, gpointer data)
+{
+    Changes *c = data;
+    c->calls++;
+    c->removed += removed;
+    c->added += added;
+}
+
+static DtProfile *
+make_pptp(const char *name, const char *server)
+{
+    DtProfile *p = dt_profile_new(DT_PROFILE_TYPE_PPTP);
+    g_free(p->name);
+    p->name = g_strdup(name);
+    p->pptp.server = g_strdup(server);
+    return p;
+}
+
+static void
+test_profile_list(void)
+{
+    g_autofree char *root = make_tree();
+    g_autoptr(DtProfileList) list = dt_profile_list_new(root);
+    g_autoptr(GError) error = NULL;
+    Changes c = {0};
+
+    g_signal_connect(list, "items-changed", G_CALLBACK(on_items_changed), &c);
+    g_assert_true(dt_profile_list_load(list, NULL, &error));
+    g_assert_cmpuint(g_list_model_get_n_items(G_LIST_MODEL(list)), ==, 0);
+    g_assert_true(g_list_model_get_item_type(G_LIST_MODEL(list)) == DT_TYPE_PROFILE_ITEM);
+
+    /* An ISP to dial first, and a VPN over it: the row says so. */
+    g_autoptr(DtProfile) isp = dt_profile_new(DT_PROFILE_TYPE_DIALUP);
+    g_free(isp->name);
+    isp->name = g_strdup("Office ISP");
+    isp->dialup.device = g_strdup("/dev/ttyUSB0");
+    isp->dialup.phone = g_strdup("5551234");
+    g_assert_true(dt_profile_list_save(list, isp, &error));
+    g_autoptr(DtProfile) vpn = make_pptp("Office VPN", "vpn.example.com");
+    vpn->dial_first = g_strdup(isp->id);
+    g_assert_true(dt_profile_list_save(list, vpn, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(g_list_model_get_n_items(G_LIST_MODEL(list)), ==, 2);
+    g_assert_cmpuint(c.calls, ==, 3);
+
+    gint at = dt_profile_list_find(list, vpn->id);
+    g_assert_cmpint(at, ==, 1); /* sorted by name */
+    g_autoptr(DtProfileItem) item = g_list_model_get_item(G_LIST_MODEL(list), (guint)at);
+    g_assert_cmpstr(dt_profile_item_get_name(item), ==, "Office VPN");
+    g_assert_cmpstr(dt_profile_item_get_description(item), ==,
+                    "PPTP VPN · vpn.example.com · dials Office ISP first");
+    g_assert_null(g_list_model_get_item(G_LIST_MODEL(list), 2));
+
+    /* The ISP cannot go while the VPN dials it first. */
+    g_assert_null(dt_profile_list_delete(list, isp->id, &error));
+    g_assert_error(error, DT_PROFILE_ERROR, DT_PROFILE_ERROR_DIAL_FIRST);
+    g_clear_error(&error);
+
+    g_autofree char *copy_id = dt_profile_list_duplicate(list, vpn->id, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(dt_profile_list_find(list, copy_id), >=, 0);
+    g_autoptr(DtProfileItem) copy =
+        g_list_model_get_item(G_LIST_MODEL(list), (guint)dt_profile_list_find(list, copy_id));
+    g_assert_cmpstr(dt_profile_item_get_name(copy), ==, "Copy of Office VPN");
+
+    /* Delete hands back the profile; saving it again is the undo. */
+    g_autofree char *path = g_strdup_printf("%s/%s.conf", root, copy_id);
+    g_assert_true(g_file_test(path, G_FILE_TEST_EXISTS));
+    g_autoptr(DtProfile) gone = dt_profile_list_delete(list, copy_id, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(gone);
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    g_assert_cmpint(dt_profile_list_find(list, copy_id), ==, -1);
+    g_assert_true(dt_profile_list_save(list, gone, &error));
+    g_assert_true(g_file_test(path, G_FILE_TEST_EXISTS));
+    g_assert_cmpint(dt_profile_list_find(list, copy_id), >=, 0);
+
+    /* A taken name is refused and nothing changes. */
+    guint calls = c.calls;
+    g_assert_false(dt_profile_list_rename(list, copy_id, "office vpn", &error));
+    g_assert_error(error, DT_PROFILE_ERROR, DT_PROFILE_ERROR_EXISTS);
+    g_clear_error(&error);
+    g_assert_cmpuint(c.calls, ==, calls);
+    g_assert_true(dt_profile_list_rename(list, copy_id, "Home VPN", &error));
+
+    /* What the model shows is what a fresh load reads from disk. */
+    g_autoptr(DtProfileList) again = dt_profile_list_new(root);
+    g_assert_true(dt_profile_list_load(again, NULL, &error));
+    g_assert_cmpuint(g_list_model_get_n_items(G_LIST_MODEL(again)), ==, 3);
+    g_assert_cmpint(dt_profile_list_find(again, copy_id), >=, 0);
+    g_assert_cmpuint(c.added - c.removed, ==, 3);
+    remove_tree(root);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/app/serial-ports", test_serial_ports);
+    g_test_add_func("/app/profile-list", test_profile_list);
+    return g_test_run();
+}
