@@ -358,6 +358,184 @@ test_loss(gconstpointer data)
     dt_auth_free(auth);
 }
 
+/* Runs the Challenge and the Response by hand (authenticator restart
+ * 3000 ms, peer restart o->restart) and returns the Response the peer sent
+ * at now = 1; the Challenge is delivered, the Response is left to the caller. */
+static size_t
+answer_challenge(DtAuth *peer, DtAuth *auth, uint8_t *resp)
+{
+    dt_auth_start(auth, 0);
+    dt_auth_start(peer, 0);
+    g_assert_cmpuint(pump(auth, peer, 1), ==, 1);
+    size_t n = dt_auth_poll_transmit(peer, resp, DT_AUTH_MAX_PACKET);
+    g_assert_cmpuint(n, >, 0);
+    g_assert_cmpuint(resp[0], ==, 2);
+    g_assert_cmpuint(dt_auth_poll_transmit(peer, resp + n, DT_AUTH_MAX_PACKET), ==, 0);
+    return n;
+}
+
+/* The peer's restart timer fired: exactly one copy of the first Response,
+ * byte for byte (same Identifier, same value; for v2 the same
+ * Peer-Challenge, so S= still matches). */
+static void
+assert_resent(DtAuth *peer, DtTime now, const uint8_t *resp, size_t n)
+{
+    uint8_t again[DT_AUTH_MAX_PACKET];
+    g_assert_cmpuint(dt_auth_next_deadline(peer), ==, now);
+    dt_auth_handle_timeout(peer, now - 1);
+    g_assert_cmpuint(dt_auth_poll_transmit(peer, again, sizeof(again)), ==, 0);
+    dt_auth_handle_timeout(peer, now);
+    g_assert_cmpuint(dt_auth_poll_transmit(peer, again, sizeof(again)), ==, n);
+    dt_assert_mem(again, resp, n);
+    g_assert_cmpuint(dt_auth_poll_transmit(peer, again, sizeof(again)), ==, 0);
+    g_assert_cmpint(dt_auth_state(peer), ==, DT_AUTH_STATE_RUNNING);
+}
+
+/* The Success is lost: the peer re-sends its Response on its own restart
+ * timer and the authenticator, already done, repeats the same Success. */
+static void
+test_lost_success(gconstpointer data)
+{
+    DtAuthMethod m = GPOINTER_TO_INT(data);
+    Opts po = {.restart = 500, .max_transmits = 4};
+    Opts ao = {.restart = 3000, .max_transmits = 4};
+    DtAuth *peer = new_peer(m, "alice", "secret", &po);
+    DtAuth *auth = new_authenticator(m, &ao);
+    uint8_t resp[2 * DT_AUTH_MAX_PACKET], ok1[DT_AUTH_MAX_PACKET], ok2[DT_AUTH_MAX_PACKET];
+    size_t rn = answer_challenge(peer, auth, resp);
+    g_assert_cmpuint(dt_auth_next_deadline(peer), ==, 501);
+    dt_auth_input(auth, resp, rn, 2);
+    g_assert_cmpint(dt_auth_state(auth), ==, DT_AUTH_STATE_SUCCEEDED);
+    size_t s1 = dt_auth_poll_transmit(auth, ok1, sizeof(ok1)); /* lost */
+    g_assert_cmpuint(ok1[0], ==, 3);
+    g_assert_cmpuint(ok1[1], ==, resp[1]);
+
+    assert_resent(peer, 501, resp, rn);
+    dt_auth_input(auth, resp, rn, 502);
+    g_assert_cmpuint(dt_auth_poll_transmit(auth, ok2, sizeof(ok2)), ==, s1);
+    dt_assert_mem(ok2, ok1, s1);
+    g_assert_cmpuint(dt_auth_dropped(auth), ==, 0);
+    dt_auth_input(peer, ok2, s1, 503);
+    g_assert_cmpint(dt_auth_state(peer), ==, DT_AUTH_STATE_SUCCEEDED);
+    g_assert_cmpuint(dt_auth_next_deadline(peer), ==, DT_TIME_NEVER);
+    DtMppeStartKeys kp, ka;
+    dt_auth_mppe_keys(peer, &kp);
+    dt_auth_mppe_keys(auth, &ka);
+    g_assert_cmpint(kp.available, ==, m != DT_AUTH_CHAP_MD5);
+    if (kp.available)
+        dt_assert_mem(kp.send_128, ka.recv_128, 16);
+    /* A late second Success is not an answer to anything: dropped. */
+    dt_auth_input(peer, ok1, s1, 504);
+    g_assert_cmpuint(dt_auth_dropped(peer), ==, 1);
+    g_assert_cmpint(dt_auth_state(peer), ==, DT_AUTH_STATE_SUCCEEDED);
+
+    /* A re-challenge after success is answered once, with no timer: the
+     * phase is over (RFC 1994 §4). */
+    DtAuth *auth2 = new_authenticator(m, NULL);
+    dt_auth_start(auth2, 600);
+    g_assert_cmpuint(pump(auth2, peer, 600), ==, 1);
+    g_assert_cmpuint(dt_auth_poll_transmit(peer, ok2, sizeof(ok2)), >, 0);
+    g_assert_cmpuint(dt_auth_next_deadline(peer), ==, DT_TIME_NEVER);
+    dt_auth_handle_timeout(peer, 100000);
+    g_assert_cmpuint(dt_auth_poll_transmit(peer, ok2, sizeof(ok2)), ==, 0);
+    dt_auth_free(auth2);
+    dt_auth_free(peer);
+    dt_auth_free(auth);
+}
+
+/* The Failure is lost: the repeated Response gets the same Failure and the
+ * peer ends on AUTH_FAILED with the authenticator's message, not on a
+ * timeout. */
+static void
+test_lost_failure(gconstpointer data)
+{
+    DtAuthMethod m = GPOINTER_TO_INT(data);
+    Opts po = {.restart = 500, .max_transmits = 4};
+    DtAuth *peer = new_peer(m, "alice", "wrong", &po);
+    DtAuth *auth = new_authenticator(m, NULL);
+    uint8_t resp[2 * DT_AUTH_MAX_PACKET], f1[DT_AUTH_MAX_PACKET], f2[DT_AUTH_MAX_PACKET];
+    size_t rn = answer_challenge(peer, auth, resp);
+    dt_auth_input(auth, resp, rn, 2);
+    g_assert_cmpint(dt_auth_state(auth), ==, DT_AUTH_STATE_FAILED);
+    size_t fn = dt_auth_poll_transmit(auth, f1, sizeof(f1)); /* lost */
+    g_assert_cmpuint(f1[0], ==, 4);
+
+    assert_resent(peer, 501, resp, rn);
+    dt_auth_input(auth, resp, rn, 502);
+    g_assert_cmpuint(dt_auth_poll_transmit(auth, f2, sizeof(f2)), ==, fn);
+    dt_assert_mem(f2, f1, fn);
+    dt_auth_input(peer, f2, fn, 503);
+    g_assert_cmpint(dt_auth_state(peer), ==, DT_AUTH_STATE_FAILED);
+    g_assert_cmpint(dt_auth_result(peer)->reason, ==, DT_REASON_AUTH_FAILED);
+    g_assert_cmpuint(dt_auth_next_deadline(peer), ==, DT_TIME_NEVER);
+    if (m == DT_AUTH_CHAP_MD5)
+        g_assert_cmpstr(dt_auth_result(peer)->message, ==, "Access denied");
+    else
+        g_assert_cmpuint(dt_auth_result(peer)->error_code, ==, 691);
+    /* Nothing more goes out after the verdict. */
+    dt_auth_handle_timeout(peer, 100000);
+    g_assert_cmpuint(dt_auth_poll_transmit(peer, f2, sizeof(f2)), ==, 0);
+    dt_auth_free(peer);
+    dt_auth_free(auth);
+}
+
+/* The Response is lost: the peer's own timer (shorter than the
+ * authenticator's) re-sends it before any Challenge is repeated, and the
+ * authenticator accepts the copy. */
+static void
+test_lost_response(gconstpointer data)
+{
+    DtAuthMethod m = GPOINTER_TO_INT(data);
+    Opts po = {.restart = 500, .max_transmits = 4};
+    Opts ao = {.restart = 3000, .max_transmits = 4};
+    DtAuth *peer = new_peer(m, "alice", "secret", &po);
+    DtAuth *auth = new_authenticator(m, &ao);
+    uint8_t resp[2 * DT_AUTH_MAX_PACKET], buf[DT_AUTH_MAX_PACKET];
+    size_t rn = answer_challenge(peer, auth, resp); /* lost */
+    g_assert_cmpuint(dt_auth_next_deadline(auth), ==, 3000);
+    assert_resent(peer, 501, resp, rn);
+    dt_auth_handle_timeout(auth, 501);
+    g_assert_cmpuint(dt_auth_poll_transmit(auth, buf, sizeof(buf)), ==, 0); /* no new Challenge */
+    g_assert_cmpuint(pump(peer, auth, 502), ==, 0); /* assert_resent consumed it */
+    dt_auth_input(auth, resp, rn, 502);
+    g_assert_cmpint(dt_auth_state(auth), ==, DT_AUTH_STATE_SUCCEEDED);
+    g_assert_cmpuint(pump(auth, peer, 503), ==, 1);
+    g_assert_cmpint(dt_auth_state(peer), ==, DT_AUTH_STATE_SUCCEEDED);
+    g_assert_cmpuint(dt_auth_dropped(peer) + dt_auth_dropped(auth), ==, 0);
+    g_assert_cmpuint(dt_auth_next_deadline(peer), ==, DT_TIME_NEVER);
+    g_assert_cmpuint(dt_auth_next_deadline(auth), ==, DT_TIME_NEVER);
+    dt_auth_free(peer);
+    dt_auth_free(auth);
+}
+
+/* No verdict ever comes: max_transmits copies of the Response, restart_ms
+ * apart, then AUTH_TIMEOUT (the same total wait as before the Response). */
+static void
+test_response_gives_up(gconstpointer data)
+{
+    DtAuthMethod m = GPOINTER_TO_INT(data);
+    Opts po = {.restart = 500, .max_transmits = 4};
+    DtAuth *peer = new_peer(m, "alice", "secret", &po);
+    DtAuth *auth = new_authenticator(m, NULL);
+    uint8_t resp[2 * DT_AUTH_MAX_PACKET], buf[DT_AUTH_MAX_PACKET];
+    size_t rn = answer_challenge(peer, auth, resp);
+    for (DtTime t = 501; t <= 1501; t += 500)
+        assert_resent(peer, t, resp, rn);
+    g_assert_cmpuint(dt_auth_next_deadline(peer), ==, 2001);
+    dt_auth_handle_timeout(peer, 2001);
+    g_assert_cmpuint(dt_auth_poll_transmit(peer, buf, sizeof(buf)), ==, 0);
+    g_assert_cmpint(dt_auth_state(peer), ==, DT_AUTH_STATE_FAILED);
+    g_assert_cmpint(dt_auth_result(peer)->reason, ==, DT_REASON_AUTH_TIMEOUT);
+    g_assert_cmpuint(dt_auth_next_deadline(peer), ==, DT_TIME_NEVER);
+    /* A verdict after giving up changes nothing. */
+    dt_auth_input(auth, resp, rn, 2002);
+    size_t vn = dt_auth_poll_transmit(auth, buf, sizeof(buf));
+    dt_auth_input(peer, buf, vn, 2003);
+    g_assert_cmpint(dt_auth_result(peer)->reason, ==, DT_REASON_AUTH_TIMEOUT);
+    dt_auth_free(peer);
+    dt_auth_free(auth);
+}
+
 /* Hostile and broken packets are dropped, counted, and change nothing. */
 static void
 test_malformed(gconstpointer data)
@@ -864,6 +1042,10 @@ main(int argc, char **argv)
     add_per_method("wrong-password", test_wrong_password);
     add_per_method("timeouts", test_timeouts);
     add_per_method("loss", test_loss);
+    add_per_method("lost-success", test_lost_success);
+    add_per_method("lost-failure", test_lost_failure);
+    add_per_method("lost-response", test_lost_response);
+    add_per_method("response-gives-up", test_response_gives_up);
     add_per_method("malformed", test_malformed);
     add_per_method("rechallenge", test_rechallenge);
     g_test_add_data_func("/chap/mschap/failure-codes", GINT_TO_POINTER(DT_AUTH_MSCHAP_V1),
