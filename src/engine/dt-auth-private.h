@@ -43,9 +43,9 @@ struct DtAuth {
     DtAuthPacket queue[DT_AUTH_QUEUE_LEN];
     unsigned queue_head, queue_count;
 
-    /* The packet we retransmit on timeout (PAP Request, CHAP Challenge),
-     * or the last answer we re-send to a duplicate (CHAP Response, Success,
-     * Failure; PAP Ack/Nak). */
+    /* The packet we retransmit on timeout (PAP Request, CHAP Challenge,
+     * CHAP Response awaiting its verdict), or the last answer we re-send to
+     * a duplicate (CHAP Response, Success, Failure; PAP Ack/Nak). */
     DtAuthPacket last;
     DtTime deadline;
     unsigned transmits;

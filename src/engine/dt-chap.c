@@ -3,7 +3,11 @@
  *
  * The authenticator sends a Challenge and repeats it on the restart timer;
  * the peer answers every Challenge (also a re-challenge after success, RFC
- * 1994 §4) and re-sends the same Response to a retransmitted one.  MS-CHAP
+ * 1994 §4) and re-sends the same Response to a retransmitted one.  While
+ * no Success or Failure has come, the peer also repeats its Response on the
+ * restart timer (same Identifier, same octets), since a lost verdict would
+ * otherwise leave it waiting until the phase times out; the authenticator
+ * answers a repeated Response with its repeated verdict (§4.2).  MS-CHAP
  * v2 adds mutual authentication: the peer checks S= in Success (RFC 2759 §5)
  * and a Failure may allow a retry on a new challenge (§6, §9.1.4). */
 #include "dt-auth-private.h"
@@ -318,6 +322,17 @@ send_response(DtAuth *a)
     return ok;
 }
 
+/* The Response just sent (in a->last) is repeated every restart_ms, up to
+ * max_transmits in all; then dt_chap_timeout ends the phase with
+ * AUTH_TIMEOUT.  The restart timer is RFC 1661 §4.6's, which RFC 1994 §4.1
+ * gives the authenticator; the peer uses it because it is the one left
+ * waiting when a Success or Failure is lost. */
+static void
+arm_response(DtAuth *a, DtTime now)
+{
+    dt_auth_arm(a, now, true);
+}
+
 static void
 peer_challenge(DtAuth *a, uint8_t id, const uint8_t *data, size_t len, DtTime now)
 {
@@ -344,8 +359,10 @@ peer_challenge(DtAuth *a, uint8_t id, const uint8_t *data, size_t len, DtTime no
         dt_auth_fail(a, DT_REASON_INTERNAL, NULL, 0);
         return;
     }
+    /* A re-challenge after success is answered once: the phase is over and
+     * has no timer (RFC 1994 §4). */
     if (a->state == DT_AUTH_STATE_RUNNING)
-        dt_auth_arm_wait(a, now);
+        arm_response(a, now);
 }
 
 static DtReason
@@ -420,7 +437,7 @@ peer_failure(DtAuth *a, uint8_t id, const uint8_t *data, size_t len, DtTime now)
             dt_auth_fail(a, DT_REASON_INTERNAL, NULL, 0);
             return;
         }
-        dt_auth_arm_wait(a, now);
+        arm_response(a, now);
         return;
     }
     char keep[DT_AUTH_MAX_MESSAGE];

@@ -1,53 +1,10 @@
-/* dt-ppp.c — one PPP link: phases, demultiplexing, queues (RFC 1661 §3). */
-#include "dt-ppp.h"
+/* dt-ppp.c — one PPP link: lifecycle, queues, demultiplexing and time (RFC
+ * 1661 §3).  The phases themselves are in dt-ppp-phase.c. */
+#include "dt-ppp-private.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-typedef struct {
-    DtFsm *fsm;
-    uint16_t data_protocol;
-    bool builtin; /* IPCP/IPv6CP: the link is useless once all of these failed */
-} Ncp;
-
-typedef struct {
-    uint8_t data[DT_PPP_MAX_CONTROL];
-    size_t len;
-    uint32_t accm;
-    uint16_t protocol;
-} TxSlot;
-
-struct DtPpp {
-    DtPppConfig cfg;
-    char user[DT_AUTH_MAX_NAME];
-    char password[DT_AUTH_MAX_PACKET];
-    char local_name[DT_AUTH_MAX_NAME];
-
-    DtLcp lcp;
-    DtIpcp ipcp;
-    DtIpv6cp ipv6cp;
-    Ncp ncp[DT_PPP_MAX_NCP];
-    size_t n_ncp;
-
-    DtAuth *auth;
-    bool auth_reported;
-    DtTime auth_deadline;
-
-    DtPppPhase phase;
-    bool network;       /* the NCPs were started for this LCP session */
-    bool lcp_finished;  /* tlf seen: report the link down */
-    bool down_reported; /* once per dt_ppp_open */
-    bool ncp_check;
-    uint16_t fail_protocol;
-    DtTime now;
-
-    TxSlot tx[DT_PPP_TX_QUEUE];
-    size_t tx_head, tx_count;
-    DtPppEvent ev[DT_PPP_EVENT_QUEUE];
-    size_t ev_head, ev_count;
-    DtPppStats stats;
-};
 
 static const char *const phase_names[] = {"dead", "establish", "authenticate", "network",
                                           "terminate"};
@@ -68,8 +25,8 @@ dt_ppp_event_type_to_string(DtPppEventType t)
 
 /* ---- queues ---- */
 
-static DtPppEvent *
-push_event(DtPpp *p, DtPppEventType type)
+DtPppEvent *
+dt_ppp_push_event(DtPpp *p, DtPppEventType type)
 {
     /* Log lines yield to the events a caller acts on. */
     size_t limit = type == DT_PPP_EVENT_LOG ? DT_PPP_EVENT_QUEUE * 3 / 4 : DT_PPP_EVENT_QUEUE;
@@ -84,9 +41,10 @@ push_event(DtPpp *p, DtPppEventType type)
     return e;
 }
 
-static void __attribute__((format(printf, 2, 3))) log_line(DtPpp *p, const char *fmt, ...)
+void
+dt_ppp_log_line(DtPpp *p, const char *fmt, ...)
 {
-    DtPppEvent *e = push_event(p, DT_PPP_EVENT_LOG);
+    DtPppEvent *e = dt_ppp_push_event(p, DT_PPP_EVENT_LOG);
     if (!e)
         return;
     va_list ap;
@@ -112,14 +70,14 @@ dt_ppp_data_accm(const DtPpp *p)
     return p->lcp.up ? p->lcp.neg.remote.accm : DT_PPP_DEFAULT_ACCM;
 }
 
-static void
-enqueue_frame(DtPpp *p, uint16_t protocol, const uint8_t *pkt, size_t len)
+void
+dt_ppp_enqueue_frame(DtPpp *p, uint16_t protocol, const uint8_t *pkt, size_t len)
 {
     if (p->tx_count == DT_PPP_TX_QUEUE || len > DT_PPP_MAX_CONTROL - DT_PPP_HEADER_MAX) {
         p->stats.tx_dropped++; /* the restart timer sends it again */
         return;
     }
-    TxSlot *s = &p->tx[(p->tx_head + p->tx_count++) % DT_PPP_TX_QUEUE];
+    DtPppTxSlot *s = &p->tx[(p->tx_head + p->tx_count++) % DT_PPP_TX_QUEUE];
     size_t n = 0;
     /* RFC 1661 §6.6: LCP always carries Address/Control; others after ACFC may not. */
     if (protocol == DT_PPP_PROTO_LCP || !p->lcp.up || !p->lcp.neg.remote.acfc) {
@@ -141,7 +99,7 @@ size_t
 dt_ppp_poll_transmit(DtPpp *p, uint8_t *buf, size_t cap, DtPppTransmit *info)
 {
     while (p->tx_count) {
-        TxSlot *s = &p->tx[p->tx_head];
+        DtPppTxSlot *s = &p->tx[p->tx_head];
         p->tx_head = (p->tx_head + 1) % DT_PPP_TX_QUEUE;
         p->tx_count--;
         if (s->len > cap) {
@@ -162,339 +120,12 @@ dt_ppp_poll_transmit(DtPpp *p, uint8_t *buf, size_t cap, DtPppTransmit *info)
 /* ---- failures ---- */
 
 /* The first cause wins: it is what the user is told. */
-static void
-fail_link(DtPpp *p, DtReason reason, uint16_t protocol, int option, const char *message)
+void
+dt_ppp_fail_link(DtPpp *p, DtReason reason, uint16_t protocol, int option, const char *message)
 {
     if (p->lcp.fsm.reason == DT_REASON_NONE)
         p->fail_protocol = protocol;
     dt_fsm_fail(&p->lcp.fsm, reason, option, message, p->now);
-}
-
-static const char *
-proto_layer(uint16_t proto)
-{
-    switch (proto) {
-    case DT_PPP_PROTO_LCP:
-        return "lcp";
-    case DT_PPP_PROTO_PAP:
-        return "pap";
-    case DT_PPP_PROTO_CHAP:
-        return "chap";
-    case DT_PPP_PROTO_IPCP:
-        return "ipcp";
-    case DT_PPP_PROTO_IPV6CP:
-        return "ipv6cp";
-    case DT_PPP_PROTO_CCP:
-        return "ccp";
-    default:
-        return "ppp";
-    }
-}
-
-/* ---- authentication and the network phase ---- */
-
-static void
-enter_network(DtPpp *p)
-{
-    if (p->network)
-        return;
-    p->network = true;
-    for (size_t i = 0; i < p->n_ncp; i++) {
-        dt_fsm_lower_up(p->ncp[i].fsm, p->now);
-        dt_fsm_open(p->ncp[i].fsm, p->now);
-    }
-}
-
-static void
-stop_network(DtPpp *p)
-{
-    p->network = false;
-    for (size_t i = 0; i < p->n_ncp; i++)
-        dt_fsm_lower_down(p->ncp[i].fsm, p->now);
-    if (p->auth) {
-        dt_auth_free(p->auth);
-        p->auth = NULL;
-    }
-    p->auth_deadline = DT_TIME_NEVER;
-}
-
-static void
-start_auth(DtPpp *p)
-{
-    DtAuthConfig ac = {
-        .method = p->lcp.neg.auth,
-        .role = p->cfg.role,
-        .crypto = p->cfg.crypto,
-        .user = p->user,
-        .password = p->password,
-        .lookup = p->cfg.lookup,
-        .lookup_data = p->cfg.lookup_data,
-        .local_name = p->local_name,
-        .restart_ms = p->lcp.fsm.timers.restart_ms,
-        .max_transmits = p->lcp.fsm.timers.max_configure,
-        .max_retries = p->cfg.auth_max_retries,
-    };
-    p->auth = dt_auth_new(&ac);
-    p->auth_reported = false;
-    if (!p->auth) {
-        fail_link(p, DT_REASON_INTERNAL, dt_auth_method_protocol(ac.method), -1,
-                  "cannot start authentication");
-        return;
-    }
-    p->auth_deadline = p->now + p->cfg.auth_timeout_ms;
-    log_line(p, "layer=auth event=start method=%s role=%s", dt_auth_method_to_string(ac.method),
-             p->cfg.role == DT_PPP_ROLE_PEER ? "peer" : "authenticator");
-    dt_auth_start(p->auth, p->now);
-}
-
-static void
-drive_auth(DtPpp *p)
-{
-    if (!p->auth)
-        return;
-    uint16_t proto = dt_auth_method_protocol(p->lcp.neg.auth);
-    uint8_t buf[DT_AUTH_MAX_PACKET];
-    size_t n;
-    while ((n = dt_auth_poll_transmit(p->auth, buf, sizeof(buf))) > 0)
-        enqueue_frame(p, proto, buf, n);
-    DtAuthState st = dt_auth_state(p->auth);
-    if (p->auth_reported || (st != DT_AUTH_STATE_SUCCEEDED && st != DT_AUTH_STATE_FAILED))
-        return;
-    p->auth_reported = true;
-    p->auth_deadline = DT_TIME_NEVER;
-    const DtAuthResult *res = dt_auth_result(p->auth);
-    DtPppEvent *e = push_event(p, DT_PPP_EVENT_AUTH);
-    if (e) {
-        e->u.auth.method = p->lcp.neg.auth;
-        e->u.auth.ok = st == DT_AUTH_STATE_SUCCEEDED;
-        e->u.auth.result = *res;
-    }
-    if (st == DT_AUTH_STATE_SUCCEEDED) {
-        log_line(p, "layer=auth event=success method=%s",
-                 dt_auth_method_to_string(p->lcp.neg.auth));
-        enter_network(p);
-        return;
-    }
-    log_line(p, "layer=auth event=failure method=%s reason=%s code=%u",
-             dt_auth_method_to_string(p->lcp.neg.auth), dt_reason_to_string(res->reason),
-             res->error_code);
-    char msg[DT_FSM_MAX_MESSAGE];
-    snprintf(msg, sizeof(msg), "%s: %.100s", dt_auth_method_describe(p->lcp.neg.auth),
-             res->message[0] ? res->message : dt_reason_describe(res->reason));
-    fail_link(p, res->reason != DT_REASON_NONE ? res->reason : DT_REASON_AUTH_FAILED, proto, -1,
-              msg);
-}
-
-/* ---- layer notifications ---- */
-
-static void
-lcp_notify(DtPpp *p, DtFsmNotify what)
-{
-    const DtLcpNegotiated *n = &p->lcp.neg;
-    switch (what) {
-    case DT_FSM_NOTIFY_UP: {
-        DtPppEvent *e = push_event(p, DT_PPP_EVENT_LCP_UP);
-        if (e)
-            e->u.lcp = *n;
-        log_line(p,
-                 "layer=lcp event=up mru=%u peer_mru=%u magic=0x%08x peer_magic=0x%08x auth=%s "
-                 "pfc=%d acfc=%d accm=0x%08x",
-                 n->local.mru, n->remote.mru, n->local.magic, n->remote.magic,
-                 dt_auth_method_to_string(n->auth), n->remote.pfc, n->remote.acfc, n->remote.accm);
-        if (n->auth != DT_AUTH_NONE)
-            start_auth(p);
-        else
-            enter_network(p);
-        break;
-    }
-    case DT_FSM_NOTIFY_DOWN:
-        log_line(p, "layer=lcp event=down state=%s", dt_fsm_state_to_string(p->lcp.fsm.state));
-        stop_network(p);
-        break;
-    case DT_FSM_NOTIFY_STARTED:
-        log_line(p, "layer=lcp event=started");
-        break;
-    case DT_FSM_NOTIFY_FINISHED:
-        log_line(p, "layer=lcp event=finished reason=%s", dt_reason_to_string(p->lcp.fsm.reason));
-        p->lcp_finished = true;
-        break;
-    }
-}
-
-static void
-ncp_notify(DtPpp *p, DtFsm *f, DtFsmNotify what)
-{
-    const char *layer = f->cb->name;
-    switch (what) {
-    case DT_FSM_NOTIFY_UP:
-        if (f == &p->ipcp.fsm) {
-            DtPppEvent *e = push_event(p, DT_PPP_EVENT_IPCP_UP);
-            if (e)
-                e->u.ipcp = p->ipcp.neg;
-            const DtIpcpNegotiated *n = &p->ipcp.neg;
-            log_line(p, "layer=ipcp event=up local=0x%08x peer=0x%08x dns1=0x%08x dns2=0x%08x",
-                     n->local_addr, n->peer_addr, n->dns[0], n->dns[1]);
-        } else if (f == &p->ipv6cp.fsm) {
-            DtPppEvent *e = push_event(p, DT_PPP_EVENT_IPV6CP_UP);
-            if (e)
-                e->u.ipv6cp = p->ipv6cp.neg;
-            log_line(p, "layer=ipv6cp event=up");
-        } else {
-            DtPppEvent *e = push_event(p, DT_PPP_EVENT_NCP_UP);
-            if (e)
-                e->u.ncp.protocol = f->protocol;
-            log_line(p, "layer=%s event=up", layer);
-        }
-        break;
-    case DT_FSM_NOTIFY_DOWN: {
-        DtPppEvent *e = push_event(p, DT_PPP_EVENT_NCP_DOWN);
-        if (e)
-            e->u.ncp.protocol = f->protocol;
-        log_line(p, "layer=%s event=down", layer);
-        break;
-    }
-    case DT_FSM_NOTIFY_STARTED:
-        break;
-    case DT_FSM_NOTIFY_FINISHED: {
-        DtPppEvent *e = push_event(p, DT_PPP_EVENT_NCP_DOWN);
-        if (e) {
-            e->u.ncp.protocol = f->protocol;
-            e->u.ncp.reason = f->reason;
-        }
-        log_line(p, "layer=%s event=finished reason=%s%s%s", layer, dt_reason_to_string(f->reason),
-                 f->message[0] ? " message=" : "", f->message);
-        p->ncp_check = true;
-        break;
-    }
-    }
-}
-
-static void
-fsm_notify_cb(void *owner, DtFsm *f, DtFsmNotify what)
-{
-    DtPpp *p = owner;
-    if (f == &p->lcp.fsm)
-        lcp_notify(p, what);
-    else
-        ncp_notify(p, f, what);
-}
-
-static void
-fsm_output_cb(void *owner, DtFsm *f, const uint8_t *pkt, size_t len)
-{
-    enqueue_frame(owner, f->protocol, pkt, len);
-}
-
-static void
-protocol_rejected_cb(void *ctx, uint16_t protocol, DtTime now)
-{
-    DtPpp *p = ctx;
-    log_line(p, "layer=lcp event=protocol-reject protocol=0x%04x", protocol);
-    for (size_t i = 0; i < p->n_ncp; i++)
-        if (p->ncp[i].fsm->protocol == protocol)
-            dt_fsm_protocol_rejected(p->ncp[i].fsm, now);
-    if (p->auth && protocol == dt_auth_method_protocol(p->lcp.neg.auth))
-        fail_link(p, DT_REASON_PROTOCOL_REJECTED, protocol, -1,
-                  "the peer rejected the authentication protocol it agreed to");
-}
-
-DtFsmOwner
-dt_ppp_fsm_owner(DtPpp *p)
-{
-    DtFsmOwner o = {.output = fsm_output_cb, .notify = fsm_notify_cb, .owner = p};
-    return o;
-}
-
-/* ---- after every entry point ---- */
-
-static bool
-ncp_alive(const DtFsm *f)
-{
-    return f->state >= DT_FSM_REQ_SENT || f->state == DT_FSM_STARTING;
-}
-
-static void
-check_ncps(DtPpp *p)
-{
-    p->ncp_check = false;
-    if (!p->network || p->lcp.fsm.state != DT_FSM_OPENED)
-        return;
-    const DtFsm *last = NULL;
-    for (size_t i = 0; i < p->n_ncp; i++) {
-        if (!p->ncp[i].builtin)
-            continue;
-        if (ncp_alive(p->ncp[i].fsm))
-            return;
-        last = p->ncp[i].fsm;
-    }
-    if (!last)
-        return;
-    /* RFC 1661 §3.7: with no network protocol left the link has no use. */
-    fail_link(p, last->reason != DT_REASON_NONE ? last->reason : DT_REASON_NEGOTIATION_FAILED,
-              last->protocol, last->reason_option,
-              last->message[0] ? last->message : "no network protocol came up");
-}
-
-static DtPppPhase
-current_phase(const DtPpp *p)
-{
-    switch (p->lcp.fsm.state) {
-    case DT_FSM_OPENED:
-        return p->network ? DT_PPP_PHASE_NETWORK : DT_PPP_PHASE_AUTHENTICATE;
-    case DT_FSM_CLOSING:
-    case DT_FSM_STOPPING:
-        return DT_PPP_PHASE_TERMINATE;
-    case DT_FSM_REQ_SENT:
-    case DT_FSM_ACK_RCVD:
-    case DT_FSM_ACK_SENT:
-        return DT_PPP_PHASE_ESTABLISH;
-    default:
-        return DT_PPP_PHASE_DEAD;
-    }
-}
-
-static void
-report_link_down(DtPpp *p)
-{
-    p->lcp_finished = false;
-    if (p->lcp.fsm.state == DT_FSM_STOPPED)
-        dt_fsm_close(&p->lcp.fsm, p->now); /* 2: do not restart on a stray request */
-    if (p->down_reported)
-        return;
-    p->down_reported = true;
-    DtPppEvent *e = push_event(p, DT_PPP_EVENT_LINK_DOWN);
-    const DtFsm *f = &p->lcp.fsm;
-    DtPppDown d = {.reason = f->reason, .option = f->reason_option};
-    d.protocol = p->fail_protocol ? p->fail_protocol : DT_PPP_PROTO_LCP;
-    if (d.reason == DT_REASON_NONE)
-        d.reason = DT_REASON_LOCAL_REQUEST;
-    snprintf(d.message, sizeof(d.message), "%s",
-             f->message[0] ? f->message : dt_reason_describe(d.reason));
-    if (e)
-        e->u.down = d;
-    log_line(p, "layer=%s event=link-down reason=%s option=%d message=\"%s\"",
-             proto_layer(d.protocol), dt_reason_to_string(d.reason), d.option, d.message);
-}
-
-static void
-after_call(DtPpp *p)
-{
-    drive_auth(p);
-    if (p->ncp_check)
-        check_ncps(p);
-    if (p->lcp_finished)
-        report_link_down(p);
-    DtPppPhase ph = current_phase(p);
-    if (ph != p->phase) {
-        DtPppEvent *e = push_event(p, DT_PPP_EVENT_PHASE);
-        if (e) {
-            e->u.phase.from = p->phase;
-            e->u.phase.to = ph;
-        }
-        log_line(p, "layer=ppp event=phase from=%s to=%s", dt_ppp_phase_to_string(p->phase),
-                 dt_ppp_phase_to_string(ph));
-        p->phase = ph;
-    }
 }
 
 /* ---- lifecycle ---- */
@@ -540,15 +171,15 @@ dt_ppp_new(const DtPppConfig *cfg)
     p->auth_deadline = DT_TIME_NEVER;
 
     DtFsmOwner owner = dt_ppp_fsm_owner(p);
-    DtLcpHooks hooks = {.protocol_rejected = protocol_rejected_cb, .ctx = p};
+    DtLcpHooks hooks = {.protocol_rejected = dt_ppp_protocol_rejected_cb, .ctx = p};
     dt_lcp_init(&p->lcp, &p->cfg.lcp, &p->cfg.random, &owner, &p->cfg.timers, &hooks);
     if (cfg->enable_ipcp) {
         dt_ipcp_init(&p->ipcp, &p->cfg.ipcp, &owner, &p->cfg.timers);
-        p->ncp[p->n_ncp++] = (Ncp){&p->ipcp.fsm, DT_PPP_PROTO_IPV4, true};
+        p->ncp[p->n_ncp++] = (DtPppNcp){&p->ipcp.fsm, DT_PPP_PROTO_IPV4, true};
     }
     if (cfg->enable_ipv6cp) {
         dt_ipv6cp_init(&p->ipv6cp, &p->cfg.ipv6cp, &p->cfg.random, &owner, &p->cfg.timers);
-        p->ncp[p->n_ncp++] = (Ncp){&p->ipv6cp.fsm, DT_PPP_PROTO_IPV6, true};
+        p->ncp[p->n_ncp++] = (DtPppNcp){&p->ipv6cp.fsm, DT_PPP_PROTO_IPV6, true};
     }
     return p;
 }
@@ -569,7 +200,7 @@ dt_ppp_attach_ncp(DtPpp *p, DtFsm *fsm, uint16_t data_protocol)
 {
     if (p->n_ncp == DT_PPP_MAX_NCP)
         return false;
-    p->ncp[p->n_ncp++] = (Ncp){fsm, data_protocol, false};
+    p->ncp[p->n_ncp++] = (DtPppNcp){fsm, data_protocol, false};
     return true;
 }
 
@@ -582,15 +213,15 @@ dt_ppp_open(DtPpp *p, DtTime now)
         p->fail_protocol = 0;
     }
     dt_fsm_open(&p->lcp.fsm, now);
-    after_call(p);
+    dt_ppp_after_call(p);
 }
 
 void
 dt_ppp_close(DtPpp *p, DtReason reason, DtTime now)
 {
     p->now = now;
-    fail_link(p, reason != DT_REASON_NONE ? reason : DT_REASON_LOCAL_REQUEST, 0, -1, NULL);
-    after_call(p);
+    dt_ppp_fail_link(p, reason != DT_REASON_NONE ? reason : DT_REASON_LOCAL_REQUEST, 0, -1, NULL);
+    dt_ppp_after_call(p);
 }
 
 void
@@ -598,7 +229,7 @@ dt_ppp_lower_up(DtPpp *p, DtTime now)
 {
     p->now = now;
     dt_fsm_lower_up(&p->lcp.fsm, now);
-    after_call(p);
+    dt_ppp_after_call(p);
 }
 
 void
@@ -614,7 +245,7 @@ dt_ppp_lower_down(DtPpp *p, DtReason reason, DtTime now)
     dt_fsm_close(&p->lcp.fsm, now); /* Starting → tlf/0; Initial stays */
     if (!p->down_reported && p->lcp.fsm.state == DT_FSM_INITIAL)
         p->lcp_finished = true;
-    after_call(p);
+    dt_ppp_after_call(p);
 }
 
 /* ---- input ---- */
@@ -628,7 +259,7 @@ demux(DtPpp *p, uint16_t proto, const uint8_t *frame, size_t off, size_t len, Dt
         return DT_PPP_INPUT_CONTROL;
     }
     for (size_t i = 0; i < p->n_ncp; i++) {
-        Ncp *n = &p->ncp[i];
+        DtPppNcp *n = &p->ncp[i];
         if (proto == n->fsm->protocol) {
             /* §3.4–3.5: NCP packets count only in the Network phase. */
             if (!p->network) {
@@ -699,12 +330,12 @@ dt_ppp_input(DtPpp *p, const uint8_t *frame, size_t len, DtTime now, DtPppInput 
     }
     kind = demux(p, proto, frame, r.off, dt_reader_remaining(&r), out);
     out->kind = kind;
-    after_call(p);
+    dt_ppp_after_call(p);
     return kind;
 malformed:
     p->stats.malformed++;
     out->kind = kind;
-    after_call(p);
+    dt_ppp_after_call(p);
     return kind;
 }
 
@@ -735,11 +366,11 @@ dt_ppp_handle_timeout(DtPpp *p, DtTime now)
         if (now >= p->auth_deadline && dt_auth_state(p->auth) != DT_AUTH_STATE_SUCCEEDED &&
             dt_auth_state(p->auth) != DT_AUTH_STATE_FAILED) {
             p->auth_deadline = DT_TIME_NEVER;
-            fail_link(p, DT_REASON_AUTH_TIMEOUT, dt_auth_method_protocol(p->lcp.neg.auth), -1,
-                      "authentication did not finish in time");
+            dt_ppp_fail_link(p, DT_REASON_AUTH_TIMEOUT, dt_auth_method_protocol(p->lcp.neg.auth),
+                             -1, "authentication did not finish in time");
         }
     }
-    after_call(p);
+    dt_ppp_after_call(p);
 }
 
 /* ---- data plane and accessors ---- */

@@ -1,53 +1,16 @@
-/* dt-pptp-ctrl.c — PPTP control connection state machine (RFC 2637 §2, §3). */
-#include "dt-pptp-ctrl.h"
+/* dt-pptp-ctrl.c — PPTP control connection state machine (RFC 2637 §2, §3):
+ * the connection itself, its queues and keepalive.  Its calls live in
+ * dt-pptp-ctrl-call.c. */
+#include "dt-pptp-ctrl-private.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define RX_CAP 4096
-#define TX_CAP 8192
-#define EVENT_CAP 32
 /* Unknown types are skipped by their Length, but only short ones: a long
  * Length is more likely a desynchronised stream than a real message. */
 #define SKIP_MAX_LEN 256
-
-typedef struct {
-    DtPptpCallInfo info;
-    DtTime deadline; /* WAIT_REPLY, WAIT_CDN */
-} Call;
-
-struct DtPptpCtrl {
-    DtPptpCtrlConfig config;
-    char host_name[DT_PPTP_TEXT_LEN + 1];
-    char vendor[DT_PPTP_TEXT_LEN + 1];
-    DtPptpCtrlState state;
-    DtTime now;
-    DtTime state_deadline;
-    DtReason reason;
-    char reason_message[DT_PPTP_CTRL_MESSAGE_LEN];
-    DtPptpPeerInfo peer;
-
-    /* Echo keepalive (RFC 2637 §2.5). */
-    DtTime last_rx;
-    bool echo_outstanding;
-    uint32_t echo_id;
-    DtTime echo_sent_at;
-
-    Call *calls;
-    unsigned call_count;
-    uint16_t next_call_id;
-    uint16_t next_serial;
-
-    uint8_t rx[RX_CAP];
-    size_t rx_off, rx_len; /* unread octets: rx[rx_off .. rx_len) */
-    uint8_t tx[TX_CAP];
-    size_t tx_off, tx_len;
-    DtPptpEvent events[EVENT_CAP];
-    unsigned ev_head, ev_len;
-    DtPptpCtrlStats stats;
-};
 
 static const char *
 peer_word(const DtPptpCtrl *c)
@@ -91,7 +54,7 @@ dt_pptp_ctrl_new(const DtPptpCtrlConfig *config)
     DtPptpCtrl *c = calloc(1, sizeof(*c));
     if (!c)
         return NULL;
-    c->calls = calloc(cfg.max_calls, sizeof(Call));
+    c->calls = calloc(cfg.max_calls, sizeof(DtPptpCtrlCall));
     if (!c->calls) {
         free(c);
         return NULL;
@@ -124,18 +87,18 @@ dt_pptp_ctrl_free(DtPptpCtrl *c)
 static size_t
 tx_space(const DtPptpCtrl *c)
 {
-    return TX_CAP - (c->tx_len - c->tx_off);
+    return DT_PPTP_CTRL_TX_CAP - (c->tx_len - c->tx_off);
 }
 
-static bool
-send_msg(DtPptpCtrl *c, const DtPptpMsg *m)
+bool
+dt_pptp_ctrl_send_msg(DtPptpCtrl *c, const DtPptpMsg *m)
 {
-    if (c->tx_off > 0 && TX_CAP - c->tx_len < DT_PPTP_MAX_MSG_LEN) {
+    if (c->tx_off > 0 && DT_PPTP_CTRL_TX_CAP - c->tx_len < DT_PPTP_MAX_MSG_LEN) {
         memmove(c->tx, c->tx + c->tx_off, c->tx_len - c->tx_off);
         c->tx_len -= c->tx_off;
         c->tx_off = 0;
     }
-    size_t n = dt_pptp_msg_encode(m, c->tx + c->tx_len, TX_CAP - c->tx_len);
+    size_t n = dt_pptp_msg_encode(m, c->tx + c->tx_len, DT_PPTP_CTRL_TX_CAP - c->tx_len);
     if (n == 0)
         return false;
     c->tx_len += n;
@@ -143,25 +106,23 @@ send_msg(DtPptpCtrl *c, const DtPptpMsg *m)
     return true;
 }
 
-static DtPptpEvent *
-push_event(DtPptpCtrl *c, DtPptpEventType type)
+DtPptpEvent *
+dt_pptp_ctrl_push_event(DtPptpCtrl *c, DtPptpEventType type)
 {
     /* Input processing stops while the queue is nearly full, so this
      * rarely fails; the last slot is kept for CLOSED, so a caller that
      * polls late still learns that (and why) the connection ended. */
-    if (c->ev_len + (type == DT_PPTP_EVENT_CLOSED ? 0 : 1) >= EVENT_CAP)
+    if (c->ev_len + (type == DT_PPTP_EVENT_CLOSED ? 0 : 1) >= DT_PPTP_CTRL_EVENT_CAP)
         return NULL;
-    DtPptpEvent *ev = &c->events[(c->ev_head + c->ev_len) % EVENT_CAP];
+    DtPptpEvent *ev = &c->events[(c->ev_head + c->ev_len) % DT_PPTP_CTRL_EVENT_CAP];
     c->ev_len++;
     memset(ev, 0, sizeof(*ev));
     ev->type = type;
     return ev;
 }
 
-static void set_message(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-set_message(char *buf, const char *fmt, ...)
+void
+dt_pptp_ctrl_set_message(char *buf, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -183,131 +144,13 @@ close_ctrl(DtPptpCtrl *c, DtReason reason, uint8_t result, uint8_t error, const 
         c->calls[i].info.state = DT_PPTP_CALL_FREE;
     c->call_count = 0;
     c->rx_off = c->rx_len = 0;
-    DtPptpEvent *ev = push_event(c, DT_PPTP_EVENT_CLOSED);
+    DtPptpEvent *ev = dt_pptp_ctrl_push_event(c, DT_PPTP_EVENT_CLOSED);
     if (ev) {
         ev->reason = reason;
         ev->result = result;
         ev->error = error;
         snprintf(ev->message, sizeof(ev->message), "%s", message);
     }
-}
-
-/* ---- calls -------------------------------------------------------------- */
-
-static Call *
-find_call(DtPptpCtrl *c, uint16_t call_id)
-{
-    for (unsigned i = 0; i < c->config.max_calls; i++) {
-        if (c->calls[i].info.state != DT_PPTP_CALL_FREE && c->calls[i].info.call_id == call_id)
-            return &c->calls[i];
-    }
-    return NULL;
-}
-
-static Call *
-find_call_by_peer(DtPptpCtrl *c, uint16_t peer_call_id)
-{
-    for (unsigned i = 0; i < c->config.max_calls; i++) {
-        Call *k = &c->calls[i];
-        if (k->info.state != DT_PPTP_CALL_FREE && k->info.state != DT_PPTP_CALL_PENDING &&
-            k->info.state != DT_PPTP_CALL_WAIT_REPLY && k->info.peer_call_id == peer_call_id)
-            return k;
-    }
-    return NULL;
-}
-
-static Call *
-alloc_call(DtPptpCtrl *c)
-{
-    if (c->call_count >= c->config.max_calls)
-        return NULL;
-    Call *slot = NULL;
-    for (unsigned i = 0; i < c->config.max_calls && !slot; i++) {
-        if (c->calls[i].info.state == DT_PPTP_CALL_FREE)
-            slot = &c->calls[i];
-    }
-    if (!slot)
-        return NULL;
-    uint16_t id;
-    do {
-        id = c->next_call_id++;
-    } while (id == 0 || find_call(c, id));
-    memset(slot, 0, sizeof(*slot));
-    slot->info.call_id = id;
-    slot->deadline = DT_TIME_NEVER;
-    c->call_count++;
-    return slot;
-}
-
-static void
-free_call(DtPptpCtrl *c, Call *k)
-{
-    k->info.state = DT_PPTP_CALL_FREE;
-    k->deadline = DT_TIME_NEVER;
-    c->call_count--;
-}
-
-static void
-call_down(DtPptpCtrl *c, Call *k, DtReason reason, uint8_t result, uint8_t error, uint16_t cause,
-          const char *message)
-{
-    DtPptpEvent *ev = push_event(c, DT_PPTP_EVENT_CALL_DOWN);
-    if (ev) {
-        ev->call_id = k->info.call_id;
-        ev->peer_call_id = k->info.peer_call_id;
-        ev->reason = reason;
-        ev->result = result;
-        ev->error = error;
-        ev->cause = cause;
-        snprintf(ev->message, sizeof(ev->message), "%s", message);
-    }
-    free_call(c, k);
-}
-
-static void
-call_event(DtPptpCtrl *c, DtPptpEventType type, const Call *k)
-{
-    DtPptpEvent *ev = push_event(c, type);
-    if (ev) {
-        ev->call_id = k->info.call_id;
-        ev->peer_call_id = k->info.peer_call_id;
-    }
-}
-
-static bool
-send_ocrq(DtPptpCtrl *c, Call *k)
-{
-    DtPptpMsg m = {.type = DT_PPTP_OCRQ};
-    m.u.ocrq.call_id = k->info.call_id;
-    m.u.ocrq.serial = k->info.serial;
-    m.u.ocrq.min_bps = c->config.min_bps;
-    m.u.ocrq.max_bps = c->config.max_bps;
-    m.u.ocrq.bearer_type = c->config.bearer_type;
-    m.u.ocrq.framing_type = c->config.framing_type;
-    m.u.ocrq.recv_window = c->config.recv_window;
-    m.u.ocrq.processing_delay = c->config.processing_delay;
-    if (!send_msg(c, &m))
-        return false;
-    k->info.state = DT_PPTP_CALL_WAIT_REPLY;
-    k->deadline = c->now + c->config.reply_timeout_ms;
-    return true;
-}
-
-static void
-send_ccrq(DtPptpCtrl *c, uint16_t call_id)
-{
-    DtPptpMsg m = {.type = DT_PPTP_CCRQ};
-    m.u.ccrq.call_id = call_id;
-    send_msg(c, &m);
-}
-
-static void
-send_cdn(DtPptpCtrl *c, uint16_t call_id, uint8_t result)
-{
-    DtPptpMsg m = {.type = DT_PPTP_CDN};
-    m.u.cdn.call_id = call_id;
-    m.u.cdn.result = result;
-    send_msg(c, &m);
 }
 
 /* ---- received messages, one function each -------------------------------- */
@@ -330,10 +173,11 @@ control_up(DtPptpCtrl *c)
 {
     c->state = DT_PPTP_CTRL_ESTABLISHED;
     c->state_deadline = DT_TIME_NEVER;
-    DtPptpEvent *ev = push_event(c, DT_PPTP_EVENT_CONTROL_UP);
+    DtPptpEvent *ev = dt_pptp_ctrl_push_event(c, DT_PPTP_EVENT_CONTROL_UP);
     if (ev)
-        set_message(ev->message, "PPTP control connection up with %s \"%s\" (%s, firmware %u)",
-                    peer_word(c), c->peer.host_name, c->peer.vendor, c->peer.firmware);
+        dt_pptp_ctrl_set_message(ev->message,
+                                 "PPTP control connection up with %s \"%s\" (%s, firmware %u)",
+                                 peer_word(c), c->peer.host_name, c->peer.vendor, c->peer.firmware);
 }
 
 static void
@@ -350,22 +194,23 @@ on_sccrq(DtPptpCtrl *c, const DtPptpStartCtrl *s)
     if (c->state != DT_PPTP_CTRL_WAIT_SCCRQ) {
         /* One control connection per pair (RFC 2637 §2.2 result 3). */
         m.u.start.result = DT_PPTP_SCCRP_EXISTS;
-        send_msg(c, &m);
+        dt_pptp_ctrl_send_msg(c, &m);
         c->stats.unexpected++;
         return;
     }
     store_peer(c, s);
     if (s->version != DT_PPTP_VERSION) {
         m.u.start.result = DT_PPTP_SCCRP_BAD_VERSION;
-        send_msg(c, &m);
+        dt_pptp_ctrl_send_msg(c, &m);
         char words[DT_PPTP_CTRL_MESSAGE_LEN];
-        set_message(words, "The client speaks PPTP version %u.%02u; only 1.00 is supported",
-                    s->version >> 8, s->version & 0xFF);
+        dt_pptp_ctrl_set_message(words,
+                                 "The client speaks PPTP version %u.%02u; only 1.00 is supported",
+                                 s->version >> 8, s->version & 0xFF);
         close_ctrl(c, DT_REASON_CONTROL_REFUSED, DT_PPTP_SCCRP_BAD_VERSION, 0, words);
         return;
     }
     m.u.start.result = DT_PPTP_SCCRP_OK;
-    send_msg(c, &m);
+    dt_pptp_ctrl_send_msg(c, &m);
     control_up(c);
 }
 
@@ -381,20 +226,21 @@ on_sccrp(DtPptpCtrl *c, const DtPptpStartCtrl *s)
     if (s->result != DT_PPTP_SCCRP_OK) {
         char res[96];
         dt_pptp_describe_result(DT_PPTP_SCCRP, s->result, s->error, 0, res, sizeof(res));
-        set_message(words, "The server refused the control connection: %s", res);
+        dt_pptp_ctrl_set_message(words, "The server refused the control connection: %s", res);
         close_ctrl(c, DT_REASON_CONTROL_REFUSED, s->result, s->error, words);
         return;
     }
     if (s->version != DT_PPTP_VERSION) {
-        set_message(words, "The server speaks PPTP version %u.%02u; only 1.00 is supported",
-                    s->version >> 8, s->version & 0xFF);
+        dt_pptp_ctrl_set_message(words,
+                                 "The server speaks PPTP version %u.%02u; only 1.00 is supported",
+                                 s->version >> 8, s->version & 0xFF);
         close_ctrl(c, DT_REASON_CONTROL_REFUSED, s->result, s->error, words);
         return;
     }
     control_up(c);
     for (unsigned i = 0; i < c->config.max_calls; i++) {
         if (c->calls[i].info.state == DT_PPTP_CALL_PENDING)
-            send_ocrq(c, &c->calls[i]);
+            dt_pptp_ctrl_send_ocrq(c, &c->calls[i]);
     }
 }
 
@@ -403,7 +249,7 @@ on_stopccrq(DtPptpCtrl *c, const DtPptpStopCtrl *s)
 {
     DtPptpMsg m = {.type = DT_PPTP_STOPCCRP};
     m.u.stop.reason = DT_PPTP_STOPCCRP_OK;
-    send_msg(c, &m);
+    dt_pptp_ctrl_send_msg(c, &m);
     char words[DT_PPTP_CTRL_MESSAGE_LEN];
     if (c->state == DT_PPTP_CTRL_WAIT_STOP_REPLY) {
         /* Both sides stopped at once: ours was the request that counts. */
@@ -411,8 +257,8 @@ on_stopccrq(DtPptpCtrl *c, const DtPptpStopCtrl *s)
                    "The PPTP control connection was stopped");
         return;
     }
-    set_message(words, "The %s stopped the PPTP control connection: %s", peer_word(c),
-                dt_pptp_result_to_string(DT_PPTP_STOPCCRQ, s->reason));
+    dt_pptp_ctrl_set_message(words, "The %s stopped the PPTP control connection: %s", peer_word(c),
+                             dt_pptp_result_to_string(DT_PPTP_STOPCCRQ, s->reason));
     close_ctrl(c, DT_REASON_PEER_STOPPED, s->reason, 0, words);
 }
 
@@ -433,7 +279,7 @@ on_echorq(DtPptpCtrl *c, const DtPptpEcho *e)
     DtPptpMsg m = {.type = DT_PPTP_ECHORP};
     m.u.echo.id = e->id;
     m.u.echo.result = DT_PPTP_ECHORP_OK;
-    if (send_msg(c, &m))
+    if (dt_pptp_ctrl_send_msg(c, &m))
         c->stats.echo_requests_answered++;
 }
 
@@ -446,174 +292,6 @@ on_echorp(DtPptpCtrl *c, const DtPptpEcho *e)
     }
     c->echo_outstanding = false;
     c->stats.echo_replies_received++;
-}
-
-static void
-on_ocrq(DtPptpCtrl *c, const DtPptpOcrq *o)
-{
-    if (c->config.role != DT_PPTP_ROLE_PAC || c->state != DT_PPTP_CTRL_ESTABLISHED) {
-        c->stats.unexpected++;
-        return;
-    }
-    if (find_call_by_peer(c, o->call_id)) {
-        c->stats.unexpected++; /* a repeated request for a call we have */
-        return;
-    }
-    Call *k = alloc_call(c);
-    if (!k) {
-        /* More calls than Maximum-Channels: refuse as busy. */
-        DtPptpMsg m = {.type = DT_PPTP_OCRP};
-        m.u.ocrp.peer_call_id = o->call_id;
-        m.u.ocrp.result = DT_PPTP_OCRP_BUSY;
-        send_msg(c, &m);
-        return;
-    }
-    k->info.state = DT_PPTP_CALL_WAIT_ANSWER;
-    k->info.peer_call_id = o->call_id;
-    k->info.serial = o->serial;
-    k->info.peer_recv_window = o->recv_window;
-    k->info.peer_processing_delay = o->processing_delay;
-    k->info.peer_min_bps = o->min_bps;
-    k->info.peer_max_bps = o->max_bps;
-    k->info.peer_bearer_type = o->bearer_type;
-    k->info.peer_framing_type = o->framing_type;
-    memcpy(k->info.phone, o->phone, sizeof(k->info.phone));
-    call_event(c, DT_PPTP_EVENT_CALL_REQUEST, k);
-}
-
-static void
-on_ocrp(DtPptpCtrl *c, const DtPptpOcrp *o)
-{
-    if (c->config.role != DT_PPTP_ROLE_PNS || c->state != DT_PPTP_CTRL_ESTABLISHED) {
-        c->stats.unexpected++;
-        return;
-    }
-    Call *k = find_call(c, o->peer_call_id);
-    if (!k || k->info.state != DT_PPTP_CALL_WAIT_REPLY) {
-        c->stats.call_id_mismatch++;
-        return;
-    }
-    k->info.peer_call_id = o->call_id;
-    if (o->result != DT_PPTP_OCRP_CONNECTED) {
-        char res[96], words[DT_PPTP_CTRL_MESSAGE_LEN];
-        dt_pptp_describe_result(DT_PPTP_OCRP, o->result, o->error, o->cause, res, sizeof(res));
-        set_message(words, "The server refused the call: %s", res);
-        call_down(c, k, DT_REASON_CALL_REFUSED, o->result, o->error, o->cause, words);
-        return;
-    }
-    k->info.state = DT_PPTP_CALL_ESTABLISHED;
-    k->deadline = DT_TIME_NEVER;
-    k->info.connect_speed = o->connect_speed;
-    k->info.peer_recv_window = o->recv_window;
-    k->info.peer_processing_delay = o->processing_delay;
-    call_event(c, DT_PPTP_EVENT_CALL_UP, k);
-}
-
-static void
-on_icrq(DtPptpCtrl *c, const DtPptpIcrq *i)
-{
-    if (c->config.role != DT_PPTP_ROLE_PNS || c->state != DT_PPTP_CTRL_ESTABLISHED) {
-        c->stats.unexpected++;
-        return;
-    }
-    /* A VPN client takes no incoming calls (RFC 2637 §2.10 result 3). */
-    DtPptpMsg m = {.type = DT_PPTP_ICRP};
-    m.u.icrp.peer_call_id = i->call_id;
-    m.u.icrp.result = DT_PPTP_ICRP_DO_NOT_ACCEPT;
-    send_msg(c, &m);
-}
-
-static void
-on_ccrq(DtPptpCtrl *c, const DtPptpCcrq *q)
-{
-    if (c->config.role != DT_PPTP_ROLE_PAC || c->state != DT_PPTP_CTRL_ESTABLISHED) {
-        c->stats.unexpected++;
-        return;
-    }
-    Call *k = find_call_by_peer(c, q->call_id);
-    if (!k) {
-        c->stats.call_id_mismatch++;
-        return;
-    }
-    send_cdn(c, k->info.call_id, DT_PPTP_CDN_REQUEST);
-    call_down(c, k, DT_REASON_PEER_STOPPED, DT_PPTP_CDN_REQUEST, 0, 0,
-              "The client cleared the call");
-}
-
-static void
-on_cdn(DtPptpCtrl *c, const DtPptpCdn *d)
-{
-    if (c->config.role != DT_PPTP_ROLE_PNS || c->state != DT_PPTP_CTRL_ESTABLISHED) {
-        c->stats.unexpected++;
-        return;
-    }
-    Call *k = find_call_by_peer(c, d->call_id);
-    if (!k) {
-        c->stats.call_id_mismatch++;
-        return;
-    }
-    char res[96], words[DT_PPTP_CTRL_MESSAGE_LEN];
-    dt_pptp_describe_result(DT_PPTP_CDN, d->result, d->error, d->cause, res, sizeof(res));
-    if (k->info.state == DT_PPTP_CALL_WAIT_CDN) {
-        set_message(words, "The call was cleared: %s", res);
-        call_down(c, k, DT_REASON_LOCAL_REQUEST, d->result, d->error, d->cause, words);
-    } else {
-        set_message(words, "The server disconnected the call: %s", res);
-        call_down(c, k, DT_REASON_PEER_STOPPED, d->result, d->error, d->cause, words);
-    }
-}
-
-static void
-on_wen(DtPptpCtrl *c, const DtPptpWen *w)
-{
-    if (c->config.role != DT_PPTP_ROLE_PNS || c->state != DT_PPTP_CTRL_ESTABLISHED) {
-        c->stats.unexpected++;
-        return;
-    }
-    /* Peer's-Call-ID is the receiver's own ID (RFC 2637 §2.14). */
-    Call *k = find_call(c, w->peer_call_id);
-    if (!k) {
-        c->stats.call_id_mismatch++;
-        return;
-    }
-    c->stats.wan_error_notifies++;
-    DtPptpWen *t = &k->info.wan_errors;
-    k->info.wan_error_notifies++;
-    t->crc_errors += w->crc_errors;
-    t->framing_errors += w->framing_errors;
-    t->hardware_overruns += w->hardware_overruns;
-    t->buffer_overruns += w->buffer_overruns;
-    t->timeout_errors += w->timeout_errors;
-    t->alignment_errors += w->alignment_errors;
-    DtPptpEvent *ev = push_event(c, DT_PPTP_EVENT_WAN_ERROR);
-    if (ev) {
-        ev->call_id = k->info.call_id;
-        ev->peer_call_id = k->info.peer_call_id;
-        set_message(ev->message,
-                    "The server reports line errors: %u CRC, %u framing, %u hardware overruns, "
-                    "%u buffer overruns, %u time-outs, %u alignment",
-                    w->crc_errors, w->framing_errors, w->hardware_overruns, w->buffer_overruns,
-                    w->timeout_errors, w->alignment_errors);
-    }
-}
-
-static void
-on_sli(DtPptpCtrl *c, const DtPptpSli *s)
-{
-    if (c->config.role != DT_PPTP_ROLE_PAC || c->state != DT_PPTP_CTRL_ESTABLISHED) {
-        c->stats.unexpected++;
-        return;
-    }
-    Call *k = find_call(c, s->peer_call_id);
-    if (!k) {
-        c->stats.call_id_mismatch++;
-        return;
-    }
-    /* Informational only: ACCM never applies inside GRE (PROTOCOL.md §9.3). */
-    k->info.have_accm = true;
-    k->info.send_accm = s->send_accm;
-    k->info.recv_accm = s->recv_accm;
-    call_event(c, DT_PPTP_EVENT_SET_LINK_INFO, k);
 }
 
 static void
@@ -642,25 +320,25 @@ dispatch(DtPptpCtrl *c, const DtPptpMsg *m)
         on_echorp(c, &m->u.echo);
         break;
     case DT_PPTP_OCRQ:
-        on_ocrq(c, &m->u.ocrq);
+        dt_pptp_ctrl_on_ocrq(c, &m->u.ocrq);
         break;
     case DT_PPTP_OCRP:
-        on_ocrp(c, &m->u.ocrp);
+        dt_pptp_ctrl_on_ocrp(c, &m->u.ocrp);
         break;
     case DT_PPTP_ICRQ:
-        on_icrq(c, &m->u.icrq);
+        dt_pptp_ctrl_on_icrq(c, &m->u.icrq);
         break;
     case DT_PPTP_CCRQ:
-        on_ccrq(c, &m->u.ccrq);
+        dt_pptp_ctrl_on_ccrq(c, &m->u.ccrq);
         break;
     case DT_PPTP_CDN:
-        on_cdn(c, &m->u.cdn);
+        dt_pptp_ctrl_on_cdn(c, &m->u.cdn);
         break;
     case DT_PPTP_WEN:
-        on_wen(c, &m->u.wen);
+        dt_pptp_ctrl_on_wen(c, &m->u.wen);
         break;
     case DT_PPTP_SLI:
-        on_sli(c, &m->u.sli);
+        dt_pptp_ctrl_on_sli(c, &m->u.sli);
         break;
     case DT_PPTP_ICRP: /* we never send Incoming-Call-Request */
     case DT_PPTP_ICCN:
@@ -675,7 +353,7 @@ static void
 process_rx(DtPptpCtrl *c)
 {
     while (c->state != DT_PPTP_CTRL_CLOSED && c->state != DT_PPTP_CTRL_IDLE &&
-           c->ev_len + 2 <= EVENT_CAP && tx_space(c) >= 2 * DT_PPTP_MAX_MSG_LEN) {
+           c->ev_len + 2 <= DT_PPTP_CTRL_EVENT_CAP && tx_space(c) >= 2 * DT_PPTP_MAX_MSG_LEN) {
         const uint8_t *p = c->rx + c->rx_off;
         size_t avail = c->rx_len - c->rx_off;
         uint16_t length, type;
@@ -688,8 +366,8 @@ process_rx(DtPptpCtrl *c)
             /* The header is wrong as soon as it is complete: end now rather
              * than wait for octets a lying Length promises. */
             char words[DT_PPTP_CTRL_MESSAGE_LEN];
-            set_message(words, "The %s sent a malformed PPTP control message (%s)", peer_word(c),
-                        dt_pptp_msg_error_to_string(e));
+            dt_pptp_ctrl_set_message(words, "The %s sent a malformed PPTP control message (%s)",
+                                     peer_word(c), dt_pptp_msg_error_to_string(e));
             close_ctrl(c, DT_REASON_MALFORMED, 0, 0, words);
             break;
         }
@@ -734,7 +412,7 @@ dt_pptp_ctrl_start(DtPptpCtrl *c, DtTime now)
         m.u.start.firmware = c->config.firmware;
         snprintf(m.u.start.host_name, sizeof(m.u.start.host_name), "%s", c->host_name);
         snprintf(m.u.start.vendor, sizeof(m.u.start.vendor), "%s", c->vendor);
-        send_msg(c, &m);
+        dt_pptp_ctrl_send_msg(c, &m);
         c->state = DT_PPTP_CTRL_WAIT_SCCRP;
     }
     process_rx(c);
@@ -745,7 +423,7 @@ dt_pptp_ctrl_input_space(const DtPptpCtrl *c)
 {
     if (c->state == DT_PPTP_CTRL_CLOSED)
         return SIZE_MAX;
-    return RX_CAP - (c->rx_len - c->rx_off);
+    return DT_PPTP_CTRL_RX_CAP - (c->rx_len - c->rx_off);
 }
 
 size_t
@@ -759,7 +437,7 @@ dt_pptp_ctrl_input(DtPptpCtrl *c, const uint8_t *data, size_t len, DtTime now)
         c->rx_len -= c->rx_off;
         c->rx_off = 0;
     }
-    size_t n = RX_CAP - c->rx_len;
+    size_t n = DT_PPTP_CTRL_RX_CAP - c->rx_len;
     if (n > len)
         n = len;
     if (n)
@@ -781,7 +459,7 @@ dt_pptp_ctrl_input_eof(DtPptpCtrl *c, DtTime now)
         close_ctrl(c, DT_REASON_LOCAL_REQUEST, 0, 0, "The PPTP control connection was stopped");
         return;
     }
-    set_message(words, "The %s closed the PPTP control connection", peer_word(c));
+    dt_pptp_ctrl_set_message(words, "The %s closed the PPTP control connection", peer_word(c));
     close_ctrl(c, DT_REASON_PEER_STOPPED, 0, 0, words);
 }
 
@@ -814,8 +492,8 @@ dt_pptp_ctrl_handle_timeout(DtPptpCtrl *c, DtTime now)
     case DT_PPTP_CTRL_WAIT_SCCRP:
     case DT_PPTP_CTRL_WAIT_SCCRQ:
         if (now >= c->state_deadline) {
-            set_message(words, "The %s did not start the PPTP control connection in time",
-                        peer_word(c));
+            dt_pptp_ctrl_set_message(
+                words, "The %s did not start the PPTP control connection in time", peer_word(c));
             close_ctrl(c, DT_REASON_TIMEOUT, 0, 0, words);
         }
         return;
@@ -828,33 +506,21 @@ dt_pptp_ctrl_handle_timeout(DtPptpCtrl *c, DtTime now)
         break;
     }
     if (c->echo_outstanding && now >= c->echo_sent_at + c->config.echo_timeout_ms) {
-        set_message(words, "The %s did not answer PPTP echo requests for %u seconds", peer_word(c),
-                    c->config.echo_timeout_ms / 1000);
+        dt_pptp_ctrl_set_message(words, "The %s did not answer PPTP echo requests for %u seconds",
+                                 peer_word(c), c->config.echo_timeout_ms / 1000);
         close_ctrl(c, DT_REASON_ECHO_TIMEOUT, 0, 0, words);
         return;
     }
     if (!c->echo_outstanding && now >= c->last_rx + c->config.echo_interval_ms) {
         DtPptpMsg m = {.type = DT_PPTP_ECHORQ};
         m.u.echo.id = ++c->echo_id;
-        if (send_msg(c, &m)) {
+        if (dt_pptp_ctrl_send_msg(c, &m)) {
             c->echo_outstanding = true;
             c->echo_sent_at = now;
             c->stats.echo_requests_sent++;
         }
     }
-    for (unsigned i = 0; i < c->config.max_calls && c->ev_len + 1 < EVENT_CAP; i++) {
-        Call *k = &c->calls[i];
-        if (k->info.state == DT_PPTP_CALL_FREE || now < k->deadline)
-            continue;
-        if (k->info.state == DT_PPTP_CALL_WAIT_REPLY) {
-            /* Clear it, so a late OCRP does not leave a call open on the PAC. */
-            send_ccrq(c, k->info.call_id);
-            call_down(c, k, DT_REASON_TIMEOUT, 0, 0, 0, "The server did not answer the call");
-        } else if (k->info.state == DT_PPTP_CALL_WAIT_CDN) {
-            call_down(c, k, DT_REASON_LOCAL_REQUEST, 0, 0, 0,
-                      "The call was cleared (the server did not confirm)");
-        }
-    }
+    dt_pptp_ctrl_calls_timeout(c, now);
 }
 
 const uint8_t *
@@ -893,111 +559,10 @@ dt_pptp_ctrl_poll_event(DtPptpCtrl *c, DtPptpEvent *ev)
     if (c->ev_len == 0)
         return false;
     *ev = c->events[c->ev_head];
-    c->ev_head = (c->ev_head + 1) % EVENT_CAP;
+    c->ev_head = (c->ev_head + 1) % DT_PPTP_CTRL_EVENT_CAP;
     c->ev_len--;
     process_rx(c);
     return true;
-}
-
-bool
-dt_pptp_ctrl_call(DtPptpCtrl *c, DtTime now, uint16_t *call_id)
-{
-    c->now = now;
-    if (c->config.role != DT_PPTP_ROLE_PNS || c->state == DT_PPTP_CTRL_CLOSED ||
-        c->state == DT_PPTP_CTRL_WAIT_STOP_REPLY)
-        return false;
-    Call *k = alloc_call(c);
-    if (!k)
-        return false;
-    k->info.serial = c->next_serial++;
-    k->info.state = DT_PPTP_CALL_PENDING;
-    if (c->state == DT_PPTP_CTRL_ESTABLISHED && !send_ocrq(c, k)) {
-        free_call(c, k);
-        return false;
-    }
-    *call_id = k->info.call_id;
-    return true;
-}
-
-bool
-dt_pptp_ctrl_answer_call(DtPptpCtrl *c, uint16_t call_id, uint8_t result, uint8_t error,
-                         uint16_t cause, uint32_t connect_speed, DtTime now)
-{
-    c->now = now;
-    Call *k = find_call(c, call_id);
-    if (c->config.role != DT_PPTP_ROLE_PAC || c->state != DT_PPTP_CTRL_ESTABLISHED || !k ||
-        k->info.state != DT_PPTP_CALL_WAIT_ANSWER)
-        return false;
-    DtPptpMsg m = {.type = DT_PPTP_OCRP};
-    m.u.ocrp.call_id = call_id;
-    m.u.ocrp.peer_call_id = k->info.peer_call_id;
-    m.u.ocrp.result = result;
-    m.u.ocrp.error = error;
-    m.u.ocrp.cause = cause;
-    if (result == DT_PPTP_OCRP_CONNECTED) {
-        m.u.ocrp.connect_speed = connect_speed ? connect_speed : k->info.peer_max_bps;
-        m.u.ocrp.recv_window = c->config.recv_window;
-        m.u.ocrp.processing_delay = c->config.processing_delay;
-    }
-    if (!send_msg(c, &m))
-        return false;
-    if (result != DT_PPTP_OCRP_CONNECTED) {
-        free_call(c, k);
-        return true;
-    }
-    k->info.state = DT_PPTP_CALL_ESTABLISHED;
-    k->info.connect_speed = m.u.ocrp.connect_speed;
-    call_event(c, DT_PPTP_EVENT_CALL_UP, k);
-    return true;
-}
-
-bool
-dt_pptp_ctrl_set_link_info(DtPptpCtrl *c, uint16_t call_id, uint32_t send_accm, uint32_t recv_accm,
-                           DtTime now)
-{
-    c->now = now;
-    Call *k = find_call(c, call_id);
-    if (c->config.role != DT_PPTP_ROLE_PNS || c->state != DT_PPTP_CTRL_ESTABLISHED || !k ||
-        k->info.state != DT_PPTP_CALL_ESTABLISHED)
-        return false;
-    DtPptpMsg m = {.type = DT_PPTP_SLI};
-    m.u.sli.peer_call_id = k->info.peer_call_id;
-    m.u.sli.send_accm = send_accm;
-    m.u.sli.recv_accm = recv_accm;
-    return send_msg(c, &m);
-}
-
-bool
-dt_pptp_ctrl_clear_call(DtPptpCtrl *c, uint16_t call_id, DtTime now)
-{
-    c->now = now;
-    Call *k = find_call(c, call_id);
-    if (!k || c->state == DT_PPTP_CTRL_CLOSED || c->ev_len + 1 >= EVENT_CAP)
-        return false;
-    switch (k->info.state) {
-    case DT_PPTP_CALL_PENDING:
-        call_down(c, k, DT_REASON_LOCAL_REQUEST, 0, 0, 0, "The call was cancelled");
-        return true;
-    case DT_PPTP_CALL_WAIT_REPLY:
-    case DT_PPTP_CALL_ESTABLISHED:
-        if (c->config.role == DT_PPTP_ROLE_PNS) {
-            send_ccrq(c, call_id);
-            k->info.state = DT_PPTP_CALL_WAIT_CDN;
-            k->deadline = now + c->config.reply_timeout_ms;
-            return true;
-        }
-        send_cdn(c, call_id, DT_PPTP_CDN_ADMIN_SHUTDOWN);
-        call_down(c, k, DT_REASON_LOCAL_REQUEST, DT_PPTP_CDN_ADMIN_SHUTDOWN, 0, 0,
-                  "The call was cleared");
-        return true;
-    case DT_PPTP_CALL_WAIT_ANSWER:
-        return dt_pptp_ctrl_answer_call(c, call_id, DT_PPTP_OCRP_GENERAL_ERROR, DT_PPTP_ERROR_NONE,
-                                        0, 0, now);
-    case DT_PPTP_CALL_WAIT_CDN:
-    case DT_PPTP_CALL_FREE:
-        break;
-    }
-    return false;
 }
 
 void
@@ -1013,17 +578,17 @@ dt_pptp_ctrl_stop(DtPptpCtrl *c, uint8_t reason, DtTime now)
     /* Clear the calls first, as RFC 2637 §2.3 asks (pptp-linux does the
      * same); if the output is full, stopping clears them implicitly. */
     for (unsigned i = 0; i < c->config.max_calls; i++) {
-        Call *k = &c->calls[i];
+        DtPptpCtrlCall *k = &c->calls[i];
         if (k->info.state != DT_PPTP_CALL_ESTABLISHED || tx_space(c) < 2 * DT_PPTP_MAX_MSG_LEN)
             continue;
         if (c->config.role == DT_PPTP_ROLE_PNS)
-            send_ccrq(c, k->info.call_id);
+            dt_pptp_ctrl_send_ccrq(c, k->info.call_id);
         else
-            send_cdn(c, k->info.call_id, DT_PPTP_CDN_ADMIN_SHUTDOWN);
+            dt_pptp_ctrl_send_cdn(c, k->info.call_id, DT_PPTP_CDN_ADMIN_SHUTDOWN);
     }
     DtPptpMsg m = {.type = DT_PPTP_STOPCCRQ};
     m.u.stop.reason = reason ? reason : DT_PPTP_STOP_REASON_NONE;
-    send_msg(c, &m);
+    dt_pptp_ctrl_send_msg(c, &m);
     c->state = DT_PPTP_CTRL_WAIT_STOP_REPLY;
     c->state_deadline = now + c->config.stop_timeout_ms;
 }
@@ -1060,26 +625,6 @@ dt_pptp_ctrl_state_to_string(DtPptpCtrlState s)
     return "unknown";
 }
 
-const char *
-dt_pptp_call_state_to_string(DtPptpCallState s)
-{
-    switch (s) {
-    case DT_PPTP_CALL_FREE:
-        return "free";
-    case DT_PPTP_CALL_PENDING:
-        return "pending";
-    case DT_PPTP_CALL_WAIT_REPLY:
-        return "wait-reply";
-    case DT_PPTP_CALL_WAIT_ANSWER:
-        return "wait-answer";
-    case DT_PPTP_CALL_ESTABLISHED:
-        return "established";
-    case DT_PPTP_CALL_WAIT_CDN:
-        return "wait-cdn";
-    }
-    return "unknown";
-}
-
 DtReason
 dt_pptp_ctrl_reason(const DtPptpCtrl *c)
 {
@@ -1096,24 +641,6 @@ const DtPptpPeerInfo *
 dt_pptp_ctrl_peer(const DtPptpCtrl *c)
 {
     return &c->peer;
-}
-
-bool
-dt_pptp_ctrl_call_info(const DtPptpCtrl *c, uint16_t call_id, DtPptpCallInfo *info)
-{
-    for (unsigned i = 0; i < c->config.max_calls; i++) {
-        if (c->calls[i].info.state != DT_PPTP_CALL_FREE && c->calls[i].info.call_id == call_id) {
-            *info = c->calls[i].info;
-            return true;
-        }
-    }
-    return false;
-}
-
-unsigned
-dt_pptp_ctrl_call_count(const DtPptpCtrl *c)
-{
-    return c->call_count;
 }
 
 const DtPptpCtrlStats *

@@ -140,12 +140,9 @@ pump_out(Link *l, Side *s, bool impaired)
         /* LCP configuration packets always go with the full ACCM (RFC 1662 §7.1). */
         if (info.protocol == DT_PPP_PROTO_LCP && buf[4] >= 1 && buf[4] <= 7)
             g_assert_cmphex(info.accm, ==, 0xFFFFFFFF);
-        /* Known gap (auth branch): a CHAP peer waits for Success without
-         * re-sending its Response, so a lost Success/Failure stalls the
-         * peer until AUTH_TIMEOUT; CHAP frames are duplicated and reordered
-         * here but not lost, until dt-chap's peer retransmits. */
-        bool may_lose = info.protocol != DT_PPP_PROTO_CHAP;
-        if (impaired && may_lose && g_rand_double(l->rand) < l->loss)
+        /* Loss applies to every frame, authentication included: each side
+         * must recover on its own restart timer. */
+        if (impaired && g_rand_double(l->rand) < l->loss)
             continue;
         GBytes *b = g_bytes_new(buf, n);
         if (impaired && g_rand_double(l->rand) < l->dup)
