@@ -89,10 +89,19 @@ build_profile(DtEditor *self)
     return error ? NULL : g_steal_pointer(&p);
 }
 
+/* Re-check every page; the scratch profile itself is not needed yet. */
+static void
+revalidate(DtEditor *self)
+{
+    DtProfile *p = build_profile(self);
+    if (p)
+        dt_profile_free(p);
+}
+
 static void
 on_page_changed_cb(DtEditorPage *page, DtEditor *self)
 {
-    g_autoptr(DtProfile) p = build_profile(self);
+    revalidate(self);
 }
 
 static void
@@ -293,6 +302,6 @@ dt_editor_new(GtkWindow *parent, DtProfileList *list, const DtProfile *profile)
     gtk_window_set_title(GTK_WINDOW(self), title);
     gtk_widget_grab_default(GTK_WIDGET(self->save_button));
 
-    g_autoptr(DtProfile) p = build_profile(self);
+    revalidate(self);
     return self;
 }
