@@ -214,6 +214,8 @@ init_negotiation(DtCcp *c)
                                                                    : DT_MPPE_ENCRYPTION_REQUIRE_128;
     dt_ccp_mppe_init(&c->m, &p);
     c->m.first_request = filter_bits(c, c->m.first_request);
+    if (c->cfg.prefer_stateful && c->cfg.policy.allow_stateful)
+        c->m.first_request &= ~DT_MPPE_BIT_H;
     c->m.request = c->m.first_request;
     if (c->m.first_request == 0)
         c->m.requesting = false;

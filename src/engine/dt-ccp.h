@@ -51,6 +51,7 @@ typedef struct {
     /* Strengths accepted (DT_MPPE_BIT_S|M|L), 0 → all the policy allows:
      * offers, answers and Naks are filtered through it. */
     uint32_t strengths;
+    bool prefer_stateful; /* with policy.allow_stateful: request without H */
 } DtCcpConfig;
 
 typedef enum {

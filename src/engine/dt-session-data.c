@@ -14,6 +14,16 @@
 #define PROTO_IPV4 0x0021
 #define PROTO_IPV6 0x0057
 
+/* Plain IP is out when the policy requires encryption, and also while a CCP
+ * that may encrypt (re)negotiates (RFC 1661 §4.1: a Configure-Request in
+ * Opened takes the layer down): only once it is gone for good. */
+static bool
+plain_forbidden(const DtSession *s)
+{
+    return s->required ||
+           (s->ccp && !s->ccp_off && s->cfg.policy.encryption != DT_MPPE_ENCRYPTION_NONE);
+}
+
 /* ---- TUN → GRE ---------------------------------------------------------- */
 
 bool
@@ -68,8 +78,7 @@ dt_session_tun_input(DtSession *s, uint8_t *ip, size_t len, size_t headroom, DtT
             flen += 2;
         }
     } else {
-        /* Never in the clear when the policy requires encryption. */
-        if (s->required) {
+        if (plain_forbidden(s)) {
             s->stats.tx_not_ready++;
             return false;
         }
@@ -165,9 +174,9 @@ process_frame(DtSession *s, uint8_t *frame, size_t flen, uint8_t **pkt, size_t *
         }
         encrypted = dt_ccp_rx_encrypted(s->ccp);
     }
-    /* Linux ppp_generic drops plain packets while MPPE runs; we also do
+    /* Linux ppp_generic drops plain packets while MPPE runs; so do we, and
      * whenever the policy requires encryption. */
-    if (!encrypted && (s->required || (s->ccp && dt_ccp_rx_encrypted(s->ccp)))) {
+    if ((!encrypted && s->required) || (proto == in.protocol && plain_forbidden(s))) {
         s->stats.rx_unencrypted++;
         return false;
     }

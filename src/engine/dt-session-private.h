@@ -31,6 +31,7 @@ struct DtSession {
     bool ipv6cp_up;
     bool ccp_settled; /* CCP up, or finished without the policy needing it */
     bool required;    /* the policy requires encryption */
+    bool ccp_off;     /* CCP finished without being required: plain IP allowed */
 
     DtSessionEvent events[DT_SESSION_EVENT_QUEUE];
     unsigned ev_head;

@@ -211,6 +211,7 @@ ccp_finished(DtSession *s, DtReason fsm_reason)
     dt_session_log(s, "layer=ccp event=finished reason=%s action=continue-uncompressed",
                    dt_reason_to_string(fsm_reason));
     s->ccp_settled = true;
+    s->ccp_off = true;
     check_network(s);
 }
 
@@ -282,6 +283,7 @@ handle_ppp_event(DtSession *s, const DtPppEvent *ev)
         if (s->ccp && ev->u.ncp.protocol == DT_PPP_PROTO_CCP) {
             fill_ccp_summary(s);
             s->ccp_settled = true;
+            s->ccp_off = false;
             const DtCcpMppe *m = dt_ccp_negotiation(s->ccp);
             dt_session_log(s, "layer=ccp event=up sent=0x%08x received=0x%08x %s",
                            m->sent[0] ? (uint32_t)m->sent[2] << 24 | (uint32_t)m->sent[3] << 16 |
@@ -316,6 +318,18 @@ handle_ppp_event(DtSession *s, const DtPppEvent *ev)
     }
 }
 
+/* The call went away while LCP was already terminating (the peer's
+ * Terminate-Request came first): that is the cause, not the cleared call. */
+static void
+record_lcp_cause(DtSession *s)
+{
+    if (!s->ppp_started || s->ppp_down)
+        return;
+    const DtFsm *l = dt_ppp_lcp_fsm(s->ppp);
+    if (l->reason != DT_REASON_NONE)
+        record_down(s, l->reason, DT_PPP_PROTO_LCP, l->reason_option, l->message);
+}
+
 static void
 handle_pptp_event(DtSession *s, const DtPptpEvent *ev)
 {
@@ -338,6 +352,7 @@ handle_pptp_event(DtSession *s, const DtPptpEvent *ev)
         if (ev->call_id != s->call_id)
             break;
         s->call_up = false;
+        record_lcp_cause(s);
         record_down(s, ev->reason != DT_REASON_NONE ? ev->reason : DT_REASON_PEER_STOPPED, 0, -1,
                     ev->message);
         set_stage(s, DT_SESSION_STAGE_DISCONNECTING);
@@ -352,6 +367,7 @@ handle_pptp_event(DtSession *s, const DtPptpEvent *ev)
     case DT_PPTP_EVENT_CLOSED:
         s->ctrl_closed = true;
         s->call_up = false;
+        record_lcp_cause(s);
         record_down(s, ev->reason != DT_REASON_NONE ? ev->reason : DT_REASON_PEER_STOPPED, 0, -1,
                     ev->message);
         set_stage(s, DT_SESSION_STAGE_DISCONNECTING);
@@ -433,6 +449,7 @@ dt_session_new(const DtSessionConfig *cfg)
             .timers = cfg->ppp.timers,
             .reset_retry_ms = cfg->reset_retry_ms,
             .strengths = cfg->mppe_strengths,
+            .prefer_stateful = cfg->prefer_stateful,
         };
         s->ccp = dt_ccp_new(&cc);
         if (!s->ccp || !dt_ccp_attach(s->ccp, s->ppp))

@@ -123,6 +123,9 @@ typedef struct {
      * that allows 40-bit only, an old peer); 0 → every strength the policy
      * allows.  Narrower than Encryption alone can say. */
     uint32_t mppe_strengths;
+    /* With allow_stateful: ask for stateful mode (leave H out of our request),
+     * as older Windows does; dt-ccp-mppe alone always asks for stateless. */
+    bool prefer_stateful;
 } DtSessionConfig;
 
 typedef enum {
