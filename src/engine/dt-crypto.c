@@ -19,6 +19,11 @@ struct DtCrypto {
     EVP_CIPHER *rc4;
 };
 
+struct DtSha1 {
+    EVP_MD_CTX *ctx;
+    const EVP_MD *md;
+};
+
 struct DtRc4 {
     EVP_CIPHER_CTX *ctx;
     const EVP_CIPHER *cipher;
@@ -131,6 +136,41 @@ bool
 dt_crypto_sha1(const DtCrypto *c, const DtIov *parts, size_t n, uint8_t out[20])
 {
     return digest(c->sha1, parts, n, out);
+}
+
+DtSha1 *
+dt_sha1_new(const DtCrypto *c)
+{
+    DtSha1 *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->md = c->sha1;
+    s->ctx = EVP_MD_CTX_new();
+    /* The first init creates the provider's digest state; later inits with
+     * the same algorithm reuse it. */
+    if (!s->ctx || !EVP_DigestInit_ex2(s->ctx, s->md, NULL)) {
+        dt_sha1_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void
+dt_sha1_free(DtSha1 *s)
+{
+    if (!s)
+        return;
+    EVP_MD_CTX_free(s->ctx);
+    free(s);
+}
+
+bool
+dt_sha1_digest(DtSha1 *s, const DtIov *parts, size_t n, uint8_t out[20])
+{
+    bool ok = EVP_DigestInit_ex2(s->ctx, s->md, NULL);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = EVP_DigestUpdate(s->ctx, parts[i].p, parts[i].len);
+    return ok && EVP_DigestFinal_ex(s->ctx, out, NULL);
 }
 
 void

@@ -15,6 +15,7 @@
 
 typedef struct DtCrypto DtCrypto;
 typedef struct DtRc4 DtRc4;
+typedef struct DtSha1 DtSha1;
 
 typedef enum {
     DT_CRYPTO_OK = 0,
@@ -38,6 +39,13 @@ const char *dt_crypto_error_to_string(DtCryptoError e);
 bool dt_crypto_md4(const DtCrypto *c, const DtIov *parts, size_t n, uint8_t out[16]);
 bool dt_crypto_md5(const DtCrypto *c, const DtIov *parts, size_t n, uint8_t out[16]);
 bool dt_crypto_sha1(const DtCrypto *c, const DtIov *parts, size_t n, uint8_t out[20]);
+
+/* A reusable SHA-1 context for per-packet work (the MPPE key change): the
+ * OpenSSL digest context is created once in dt_sha1_new, so a digest
+ * allocates nothing. */
+DtSha1 *dt_sha1_new(const DtCrypto *c);
+void dt_sha1_free(DtSha1 *s);
+bool dt_sha1_digest(DtSha1 *s, const DtIov *parts, size_t n, uint8_t out[20]);
 
 /* RFC 2759 §8.6 / RFC 2433 A.7: spread 56 key bits over 8 octets, odd parity in bit 0. */
 void dt_des_key_expand(const uint8_t key7[7], uint8_t key8[8]);

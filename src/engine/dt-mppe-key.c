@@ -157,3 +157,72 @@ dt_mppe_start_key_v1(const DtCrypto *c, const uint8_t *lm_password_hash,
     dt_wipe(hashhash, sizeof(hashhash));
     return ok;
 }
+
+bool
+dt_mppe_key_ctx_init(DtMppeKeyCtx *k, const DtCrypto *c, const uint8_t *start_key, DtMppeBits bits)
+{
+    memset(k, 0, sizeof(*k));
+    k->key_len = dt_mppe_key_len(bits);
+    k->sha1 = dt_sha1_new(c);
+    k->rc4 = dt_rc4_new(c);
+    if (!k->sha1 || !k->rc4) {
+        dt_mppe_key_ctx_clear(k);
+        return false;
+    }
+    size_t l = k->key_len;
+    memcpy(k->sha_input, start_key, l);
+    memset(k->sha_input + l, 0x00, 40);
+    memset(k->sha_input + l + 40 + l, 0xF2, 40);
+    return true;
+}
+
+void
+dt_mppe_key_ctx_clear(DtMppeKeyCtx *k)
+{
+    dt_sha1_free(k->sha1);
+    dt_rc4_free(k->rc4);
+    dt_wipe(k, sizeof(*k));
+}
+
+/* RFC 3079 §3.4 GetNewKeyFromSHA over the prepared buffer. */
+static bool
+ctx_new_key_from_sha(DtMppeKeyCtx *k, const uint8_t *session_key, uint8_t *interim)
+{
+    size_t l = k->key_len;
+    uint8_t digest[20];
+    memcpy(k->sha_input + l + 40, session_key, l);
+    DtIov iov = {k->sha_input, 2 * l + 80};
+    bool ok = dt_sha1_digest(k->sha1, &iov, 1, digest);
+    if (ok)
+        memcpy(interim, digest, l);
+    dt_wipe(digest, sizeof(digest));
+    return ok;
+}
+
+bool
+dt_mppe_key_ctx_initial(DtMppeKeyCtx *k, DtMppeBits bits, uint8_t *session_key)
+{
+    if (dt_mppe_key_len(bits) != k->key_len)
+        return false;
+    /* GetNewKeyFromSHA(Start, Start): the start key sits at the front already. */
+    if (!ctx_new_key_from_sha(k, k->sha_input, session_key))
+        return false;
+    dt_mppe_reduce_key(session_key, bits);
+    return true;
+}
+
+bool
+dt_mppe_key_ctx_change_key(DtMppeKeyCtx *k, DtMppeBits bits, uint8_t *session_key)
+{
+    size_t l = k->key_len;
+    if (dt_mppe_key_len(bits) != l)
+        return false;
+    uint8_t interim[DT_MPPE_MAX_KEY_LEN];
+    /* RFC 3078 §7.3: Session = RC4(key = Interim, data = Interim). */
+    bool ok = ctx_new_key_from_sha(k, session_key, interim) && dt_rc4_set_key(k->rc4, interim, l) &&
+              dt_rc4_crypt(k->rc4, interim, session_key, l);
+    dt_wipe(interim, sizeof(interim));
+    if (ok)
+        dt_mppe_reduce_key(session_key, bits);
+    return ok;
+}

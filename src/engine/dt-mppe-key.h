@@ -50,6 +50,26 @@ bool dt_mppe_initial_session_key(const DtCrypto *c, const uint8_t *start_key, Dt
 bool dt_mppe_change_key(const DtCrypto *c, const uint8_t *start_key, DtMppeBits bits,
                         uint8_t *session_key);
 
+/* Reusable state for per-packet key changes (stateless MPPE changes the key
+ * before every packet): one SHA-1 context, one RC4 scratch state and the
+ * GetNewKeyFromSHA input laid out once, so a key change allocates nothing
+ * and costs one SHA-1 update over a prepared buffer. */
+typedef struct {
+    DtSha1 *sha1;
+    DtRc4 *rc4;
+    /* StartKey ‖ SHApad1 ‖ SessionKey ‖ SHApad2 for the current key length. */
+    uint8_t sha_input[DT_MPPE_MAX_KEY_LEN + 40 + DT_MPPE_MAX_KEY_LEN + 40];
+    size_t key_len;
+} DtMppeKeyCtx;
+
+/* Binds the context to one direction's start key and strength. */
+bool dt_mppe_key_ctx_init(DtMppeKeyCtx *k, const DtCrypto *c, const uint8_t *start_key,
+                          DtMppeBits bits);
+void dt_mppe_key_ctx_clear(DtMppeKeyCtx *k);
+/* dt_mppe_initial_session_key and dt_mppe_change_key with the context's start key. */
+bool dt_mppe_key_ctx_initial(DtMppeKeyCtx *k, DtMppeBits bits, uint8_t *session_key);
+bool dt_mppe_key_ctx_change_key(DtMppeKeyCtx *k, DtMppeBits bits, uint8_t *session_key);
+
 /* The two start keys of a link from MS-CHAP v2 credentials, for our role:
  * send is what we encrypt with, recv what the peer encrypts with. */
 bool dt_mppe_start_keys_v2(const DtCrypto *c, const uint8_t password_hash[16],
