@@ -119,6 +119,10 @@ typedef struct {
     /* Stateful mode: resend a CCP Reset-Request this often while the MPPE
      * receiver discards (RFC 1962 §2.9 leaves it to us); 0 → 1000 ms. */
     uint32_t reset_retry_ms;
+    /* The MPPE strengths this side accepts at all, DT_MPPE_BIT_S|M|L (a server
+     * that allows 40-bit only, an old peer); 0 → every strength the policy
+     * allows.  Narrower than Encryption alone can say. */
+    uint32_t mppe_strengths;
 } DtSessionConfig;
 
 typedef enum {

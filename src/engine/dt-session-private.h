@@ -1,0 +1,58 @@
+/* dt-session-private.h — the DtSession struct, shared by dt-session.c (the
+ * control plane: layers, events, teardown) and dt-session-data.c (the data
+ * path: TUN ⇄ PPP ⇄ CCP ⇄ GRE). */
+#ifndef DT_SESSION_PRIVATE_H
+#define DT_SESSION_PRIVATE_H
+
+#include "dt-ccp.h"
+#include "dt-session.h"
+
+struct DtSession {
+    DtSessionConfig cfg; /* credentials cleared: DtPpp keeps its own copy */
+    DtPptpCtrl *ctrl;
+    bool own_ctrl;
+    uint16_t call_id;
+    uint16_t peer_call_id;
+    bool call_placed; /* client: OCRQ queued */
+    bool call_up;     /* GRE may flow */
+    bool ctrl_closed;
+
+    DtGreTx gtx;
+    DtGreRx *grx;
+    DtPpp *ppp;
+    DtCcp *ccp; /* NULL when the policy wants neither MPPE nor MPPC */
+    bool ppp_started;
+    bool ppp_down;
+
+    DtSessionStage stage;
+    DtSessionSummary sum;
+    DtSessionDown down;
+    bool ipcp_up;
+    bool ipv6cp_up;
+    bool ccp_settled; /* CCP up, or finished without the policy needing it */
+    bool required;    /* the policy requires encryption */
+
+    DtSessionEvent events[DT_SESSION_EVENT_QUEUE];
+    unsigned ev_head;
+    unsigned ev_count;
+    uint64_t events_dropped;
+
+    /* Receive: the in-order packet of the last dt_gre_rx_input (in the
+     * caller's buffer), then what dt_gre_rx_pop releases (copied). */
+    uint8_t *rx_first;
+    size_t rx_first_len;
+    bool rx_pop_pending;
+    uint8_t rx_copy[DT_SESSION_MAX_PACKET];
+
+    DtTime now;
+    DtTime started_at;
+    DtTime network_at;
+    bool started;
+    DtSessionStats stats; /* the session's own counters; the rest are read live */
+};
+
+/* dt-session.c, for the data path: handle the layers' events after PPP input. */
+void dt_session_pump(DtSession *s);
+void dt_session_log(DtSession *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif /* DT_SESSION_PRIVATE_H */
