@@ -17,7 +17,7 @@ dt_log_set_program(const char *name)
 void
 dt_log(const char *fmt, ...)
 {
-    char line[1024];
+    char line[2048];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);

@@ -210,7 +210,7 @@ describe_security(const DtSessionSummary *sum, char *buf, size_t size)
 static void
 log_connected(DtServerCall *call, const DtSessionSummary *sum)
 {
-    char addr[DT_INET_STRLEN], sec[96], q1[96], q2[320], msg[256];
+    char addr[DT_INET_STRLEN], sec[96], q1[2 * DT_AUTH_MAX_NAME + 4], q2[1600], msg[768];
     snprintf(call->user, sizeof call->user, "%s", sum->peer_name);
     describe_security(sum, sec, sizeof sec);
     snprintf(msg, sizeof msg, "%s connected on call %u from %s: %s, %s, %s", call->user,
@@ -233,7 +233,7 @@ static void
 log_disconnected(DtServerCall *call, const DtSessionDown *down, DtTime now)
 {
     DtSessionStats st;
-    char q1[96], q2[320], msg[256];
+    char q1[2 * DT_AUTH_MAX_NAME + 4], q2[1600], msg[768];
     dt_session_stats(call->session, now, &st);
     snprintf(msg, sizeof msg, "%s disconnected from call %u from %s: %s",
              call->user[0] ? call->user : "(not authenticated)", (unsigned)call->call_id,

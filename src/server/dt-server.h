@@ -49,7 +49,7 @@ struct DtServerCall {
     uint32_t address; /* host order, from the pool */
     bool connected;   /* the connect line was logged */
     bool down;
-    char user[64];
+    char user[DT_AUTH_MAX_NAME];
 };
 
 struct DtServerConn {
