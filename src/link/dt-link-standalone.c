@@ -1,0 +1,199 @@
+/* dt-link-standalone.c — set-up and tear-down of a --standalone link. */
+#include "dt-link-standalone.h"
+
+#include "dt-link-dataplane.h"
+#include "dt-link-exit.h"
+#include "dt-log.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#define PPTP_PORT 1723 /* RFC 2637 §2 */
+
+static int
+setup_signals(DtLinkRun *run)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    /* Signals become readable events on the loop (and cancel the TCP connect), never handlers
+     * interrupting the engine halfway. */
+    if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+        return -errno;
+    run->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+    signal(SIGPIPE, SIG_IGN);
+    return run->sigfd < 0 ? -errno : 0;
+}
+
+static int fail_with(DtLinkRun *run, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fail_with(DtLinkRun *run, int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(run->message, sizeof run->message, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+/* Resolve, pin, connect; the exit status on failure. */
+static int
+reach_server(DtLinkRun *run)
+{
+    DtInetAddr addrs[DT_TCP_RESOLVE_MAX];
+    DtIoError err;
+    DtRoute pinned;
+    char rt[160];
+    int n, rc = -ENXIO;
+
+    dt_log("stage=resolve server=%s", run->profile.server);
+    n = dt_tcp_resolve(run->profile.server, addrs, DT_TCP_RESOLVE_MAX, &err);
+    if (n < 0)
+        return fail_with(run, DT_EXIT_UNREACHABLE, "%s", err.message);
+    for (int i = 0; i < n; i++) {
+        dt_inet_to_string(&addrs[i], run->server_text);
+        /* The host route first: once the tunnel's routes exist, this is how GRE and TCP still
+         * reach the server through the real interface. */
+        rc = dt_link_netcfg_server_route(&run->netcfg, &addrs[i], &pinned, &err);
+        if (rc < 0) {
+            dt_log("stage=route server=%s error=\"%s\"", run->server_text, err.message);
+            continue;
+        }
+        if (pinned.ifindex)
+            dt_log("stage=route added=\"%s\"", dt_route_to_string(&pinned, rt, sizeof rt));
+        dt_log("stage=connect server=%s address=%s port=%d", run->profile.server, run->server_text,
+               PPTP_PORT);
+        rc = dt_tcp_connect(&run->tcp, &addrs[i], PPTP_PORT, run->profile.server,
+                            run->options->connect_timeout_ms, run->sigfd, &err);
+        if (rc == 0) {
+            run->server = addrs[i];
+            return 0;
+        }
+        if (rc == -ECANCELED) {
+            run->stop_requested = true;
+            return fail_with(run, DT_EXIT_OK, "Stopped before the server answered");
+        }
+        dt_log("stage=connect address=%s error=\"%s\"", run->server_text, err.message);
+        dt_link_netcfg_undo(&run->netcfg, NULL);
+    }
+    return fail_with(run, DT_EXIT_UNREACHABLE, "%s", err.message);
+}
+
+static int
+open_data_path(DtLinkRun *run)
+{
+    DtIoError err;
+    DtTunConfig tc = {.name = run->options->tun_name, .mtu = run->profile.policy.mtu};
+    char local[DT_INET_STRLEN];
+
+    /* GRE from the address TCP left by, to the one it reached: the server expects both. */
+    if (dt_gre_sock_init(&run->gre, &run->tcp.local, &run->tcp.peer, 0, &err) < 0)
+        return fail_with(run, DT_EXIT_OTHER, "%s", err.message);
+    if (dt_tun_init(&run->tun, &tc, run->netcfg.nc, &err) < 0)
+        return fail_with(run, DT_EXIT_OTHER, "%s", err.message);
+    dt_log("stage=open tun=%s gre_local=%s gre_peer=%s", run->tun.name,
+           dt_inet_to_string(&run->tcp.local, local), run->server_text);
+    return 0;
+}
+
+static void
+tear_down(DtLinkRun *run)
+{
+    size_t failed = 0, removed;
+    dt_tun_clear(&run->tun);
+    dt_gre_sock_clear(&run->gre);
+    dt_tcp_close(&run->tcp);
+    if (run->netcfg_ready) {
+        removed = dt_link_netcfg_undo(&run->netcfg, &failed);
+        dt_log("stage=cleanup routes_removed=%zu routes_failed=%zu", removed, failed);
+        dt_link_netcfg_clear(&run->netcfg);
+    }
+    if (run->loop_ready)
+        dt_loop_clear(&run->loop);
+    if (run->sigfd >= 0)
+        close(run->sigfd);
+    dt_link_secret_clear(&run->secret);
+    dt_link_profile_clear(&run->profile);
+}
+
+static int
+run_link(DtLinkRun *run)
+{
+    DtIoError err;
+    char why[512];
+    int status;
+
+    if (dt_link_profile_load(&run->profile, run->options->profile_path, why, sizeof why) < 0)
+        return fail_with(run, DT_EXIT_USAGE, "%s", why);
+    if (dt_link_secret_read(&run->secret, run->options->password_path, why, sizeof why) < 0)
+        return fail_with(run, DT_EXIT_USAGE, "%s", why);
+    dt_log("stage=profile name=\"%s\" server=%s user=%s encryption=%s stateful=%s mppc=%s",
+           run->profile.name, run->profile.server, run->profile.user,
+           dt_policy_encryption_to_string(run->profile.policy.encryption),
+           run->profile.policy.allow_stateful ? "allowed" : "no",
+           run->profile.policy.compression ? "yes" : "no");
+    if (geteuid() != 0)
+        return fail_with(run, DT_EXIT_USAGE,
+                         "--standalone needs root (TUN, raw GRE socket, routes); run it with sudo");
+    if (setup_signals(run) < 0)
+        return fail_with(run, DT_EXIT_OTHER, "Cannot set up signal handling: %s", strerror(errno));
+    if (dt_loop_init(&run->loop, &err) < 0)
+        return fail_with(run, DT_EXIT_OTHER, "%s", err.message);
+    run->loop_ready = true;
+    if (dt_link_netcfg_init(&run->netcfg, &err) < 0)
+        return fail_with(run, DT_EXIT_OTHER, "%s", err.message);
+    run->netcfg_ready = true;
+
+    status = reach_server(run);
+    if (status != 0 || run->stop_requested)
+        return status;
+    status = open_data_path(run);
+    if (status != 0)
+        return status;
+    if (dt_link_dataplane_run(run) < 0)
+        return DT_EXIT_OTHER;
+    return (int)dt_link_exit_for_reason(run->reason);
+}
+
+int
+dt_link_standalone_main(const DtLinkOptions *options)
+{
+    DtLinkRun *run = calloc(1, sizeof *run);
+    int status;
+
+    if (!run) {
+        fprintf(stderr, "dialtone-link: out of memory\n");
+        return DT_EXIT_OTHER;
+    }
+    run->options = options;
+    run->sigfd = -1;
+    run->tcp.fd = -1;
+    run->gre.fd = -1;
+    run->tun.fd = -1;
+    /* The password and, later, the MPPE keys live in this process: keep them out of core
+     * dumps and away from ptrace by other users. */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    dt_log_set_program("dialtone-link");
+    status = run_link(run);
+    tear_down(run);
+    if (status == DT_EXIT_OK) {
+        printf("Disconnected%s%s\n", run->message[0] ? ": " : ".", run->message);
+    } else {
+        if (run->reason != DT_REASON_NONE)
+            dt_log("stage=end reason=%s status=%d", dt_reason_to_string(run->reason), status);
+        fprintf(stderr, "dialtone-link: %s\n", run->message[0] ? run->message : "failed");
+    }
+    free(run);
+    return status;
+}

@@ -1,0 +1,54 @@
+/* dt-link-standalone.h — dialtone-link --standalone: one PPTP link from a profile file, as root,
+ * headless (like pppd nodetach).
+ *
+ * The order matters: resolve the server, pin the host route to it (so the tunnel's routes never
+ * capture the tunnel's own packets), connect TCP 1723, open the raw GRE socket towards the
+ * address TCP reached and the TUN, then run the session (dt-link-dataplane.c). Whatever ends it
+ * (SIGINT/SIGTERM, the peer, a failure), every route added is removed before exit.
+ */
+#ifndef DT_LINK_STANDALONE_H
+#define DT_LINK_STANDALONE_H
+
+#include "dt-gre-sock.h"
+#include "dt-link-netcfg.h"
+#include "dt-link-secret.h"
+#include "dt-loop.h"
+#include "dt-policy-common.h"
+#include "dt-reason.h"
+#include "dt-tcp.h"
+#include "dt-tun.h"
+
+#include <stdbool.h>
+
+typedef struct {
+    const char *profile_path;
+    const char *password_path; /* a file, or "-" for standard input */
+    const char *tun_name;      /* NULL: dt%d */
+    uint32_t connect_timeout_ms;
+} DtLinkOptions;
+
+/* Everything one standalone run owns; heap-allocated (the socket scratch is large). */
+typedef struct {
+    const DtLinkOptions *options;
+    DtLinkProfile profile;
+    DtLinkSecret secret;
+    int sigfd; /* SIGINT, SIGTERM: orderly disconnect */
+    DtLoop loop;
+    bool loop_ready;
+    DtLinkNetcfg netcfg;
+    bool netcfg_ready;
+    DtInetAddr server;
+    char server_text[DT_INET_STRLEN];
+    DtTcp tcp;
+    DtGreSock gre;
+    DtTun tun;
+    /* The outcome. */
+    DtReason reason;
+    char message[512];
+    bool stop_requested;
+} DtLinkRun;
+
+/* Runs the link; returns the exit status (DtLinkExit). */
+int dt_link_standalone_main(const DtLinkOptions *options);
+
+#endif /* DT_LINK_STANDALONE_H */

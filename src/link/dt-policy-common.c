@@ -1,0 +1,202 @@
+/* dt-policy-common.c — the one place the programs read src/common (GLib). */
+#include "dt-policy-common.h"
+
+#include "dt-chap-secrets.h"
+#include "dt-profile.h"
+#include "dt-server-config.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *
+dt_policy_encryption_to_string(DtPolicyEncryption e)
+{
+    return dt_encryption_to_string((DtEncryption)e);
+}
+
+static void
+fill_policy(DtPolicy *p, const DtSecurity *sec, const DtPppSettings *ppp)
+{
+    memset(p, 0, sizeof *p);
+    for (guint i = 0; i < sec->authentication.n && i < DT_POLICY_AUTH_MAX; i++)
+        p->auth[p->n_auth++] = dt_auth_method_tokens[sec->authentication.methods[i]];
+    p->encryption = (DtPolicyEncryption)sec->encryption;
+    p->allow_stateful = sec->allow_stateful;
+    p->compression = sec->compression;
+    p->mtu = ppp->mtu;
+    p->mru = ppp->mru;
+    p->echo_interval = ppp->echo_interval;
+    p->echo_failures = ppp->echo_failures;
+}
+
+static int __attribute__((format(printf, 3, 4)))
+fail(char *why, size_t why_size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, why_size, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static size_t
+parse_dns(char **list, DtInetAddr *out, size_t max)
+{
+    size_t n = 0;
+    for (guint i = 0; list && list[i] && n < max; i++)
+        if (dt_inet_parse(list[i], &out[n]))
+            n++;
+    return n;
+}
+
+int
+dt_link_profile_load(DtLinkProfile *lp, const char *path, char *why, size_t why_size)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DtProfile) p = NULL;
+
+    memset(lp, 0, sizeof *lp);
+    p = dt_profile_load_file(path, &error);
+    if (!p)
+        return fail(why, why_size, "%s", error->message);
+    if (p->type != DT_PROFILE_TYPE_PPTP)
+        return fail(why, why_size, "%s: [Profile] Type: %s", path,
+                    "--standalone runs PPTP profiles; this one is a dial-up profile");
+    if (!p->pptp.server || !*p->pptp.server)
+        return fail(why, why_size, "%s: [PPTP] Server: %s", path, "missing");
+    if (!p->pptp.user || !*p->pptp.user)
+        return fail(why, why_size, "%s: [PPTP] User: %s", path,
+                    "missing (the server needs a user name)");
+    if (p->dial_first)
+        return fail(why, why_size, "%s: [Profile] DialFirst: %s", path,
+                    "--standalone cannot dial first; bring the dial-up link up another way");
+
+    lp->path = g_strdup(path);
+    lp->id = g_strdup(p->id);
+    lp->name = g_strdup(p->name);
+    lp->server = g_strdup(p->pptp.server);
+    lp->user = p->pptp.domain && *p->pptp.domain
+                   ? g_strdup_printf("%s\\%s", p->pptp.domain, p->pptp.user)
+                   : g_strdup(p->pptp.user);
+    fill_policy(&lp->policy, &p->security, &p->ppp);
+    lp->default_route = p->ipv4.default_route;
+    lp->n_routes = p->ipv4.routes ? g_strv_length(p->ipv4.routes) : 0;
+    lp->routes = g_new0(DtInetPrefix, lp->n_routes + 1);
+    for (size_t i = 0; i < lp->n_routes; i++) {
+        if (!dt_inet_prefix_parse(p->ipv4.routes[i], &lp->routes[i]) ||
+            lp->routes[i].addr.family != AF_INET) {
+            fail(why, why_size, "%s: [IPv4] Routes: %s is not an IPv4 CIDR", path,
+                 p->ipv4.routes[i]);
+            dt_link_profile_clear(lp);
+            return -1;
+        }
+    }
+    lp->dns_mode = p->ipv4.dns.mode == DT_DNS_AUTO   ? DT_LINK_DNS_AUTO
+                   : p->ipv4.dns.mode == DT_DNS_NONE ? DT_LINK_DNS_NONE
+                                                     : DT_LINK_DNS_STATIC;
+    lp->n_dns = parse_dns(p->ipv4.dns.servers, lp->dns, DT_DNS_MAX);
+    lp->ipv6 = p->ipv6.enabled;
+    return 0;
+}
+
+void
+dt_link_profile_clear(DtLinkProfile *lp)
+{
+    g_free(lp->path);
+    g_free(lp->id);
+    g_free(lp->name);
+    g_free(lp->server);
+    g_free(lp->user);
+    g_free(lp->routes);
+    memset(lp, 0, sizeof *lp);
+}
+
+int
+dt_server_settings_load(DtServerSettings *s, const char *path, char *why, size_t why_size)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DtServerConfig) c = NULL;
+
+    memset(s, 0, sizeof *s);
+    c = dt_server_config_load_file(path, &error);
+    if (!c)
+        return fail(why, why_size, "%s", error->message);
+    s->path = g_strdup(path);
+    s->listen_address = g_strdup(c->listen_address ? c->listen_address : "");
+    s->listen_port = c->listen_port ? c->listen_port : DT_SERVER_CONFIG_DEFAULT_PORT;
+    s->local_ipv4 = c->local_ipv4;
+    s->remote_first = c->remote_first;
+    s->remote_last = c->remote_last;
+    s->n_dns = parse_dns(c->dns, s->dns, DT_DNS_MAX);
+    s->secrets_path = g_strdup(c->secrets);
+    s->max_calls = c->max_calls;
+    fill_policy(&s->policy, &c->security, &c->ppp);
+    s->warnings = g_new0(char *, c->warnings->len + 1);
+    for (guint i = 0; i < c->warnings->len; i++)
+        s->warnings[i] = g_strdup(g_ptr_array_index(c->warnings, i));
+    return 0;
+}
+
+void
+dt_server_settings_clear(DtServerSettings *s)
+{
+    g_free(s->path);
+    g_free(s->listen_address);
+    g_free(s->secrets_path);
+    g_strfreev(s->warnings);
+    memset(s, 0, sizeof *s);
+}
+
+struct DtSecretsTable {
+    DtChapSecrets *table;
+};
+
+DtSecretsTable *
+dt_secrets_table_load(const char *path, char *why, size_t why_size)
+{
+    g_autoptr(GError) error = NULL;
+    DtChapSecrets *t = dt_chap_secrets_load(path, &error);
+    DtSecretsTable *st;
+    if (!t) {
+        fail(why, why_size, "%s", error->message);
+        return NULL;
+    }
+    st = g_new0(DtSecretsTable, 1);
+    st->table = t;
+    return st;
+}
+
+void
+dt_secrets_table_free(DtSecretsTable *t)
+{
+    if (!t)
+        return;
+    dt_chap_secrets_free(t->table);
+    g_free(t);
+}
+
+bool
+dt_secrets_table_lookup(const DtSecretsTable *t, const char *client, const char *local_name,
+                        char *secret, size_t cap, uint32_t *allowed_ipv4)
+{
+    const DtChapSecret *e = dt_chap_secrets_lookup(t->table, client, local_name);
+    size_t len;
+    if (allowed_ipv4)
+        *allowed_ipv4 = 0;
+    if (!e)
+        return false;
+    len = strlen(e->secret);
+    if (len + 1 > cap)
+        return false;
+    memcpy(secret, e->secret, len + 1);
+    for (guint i = 0; allowed_ipv4 && e->addresses && e->addresses[i]; i++) {
+        struct in_addr a;
+        if (inet_pton(AF_INET, e->addresses[i], &a) == 1) {
+            *allowed_ipv4 = ntohl(a.s_addr);
+            break;
+        }
+    }
+    return true;
+}

@@ -1,0 +1,102 @@
+/* dt-server.h — dialtone-server: the PAC side of PPTP for many clients in one process.
+ *
+ * One listening socket (TCP 1723); per control connection a DtPptpCtrl in the PAC role; per
+ * call a server DtSession (borrowing its connection's DtPptpCtrl), a TUN and an address from the
+ * pool. GRE of every call from one client address arrives on one raw socket connected to that
+ * address (the kernel filters by peer); the call is found by the GRE Key, which is our Call ID.
+ * Everything runs on one epoll loop with one timer: the earliest deadline of every control
+ * connection and session.
+ */
+#ifndef DT_SERVER_H
+#define DT_SERVER_H
+
+#include "dt-gre-sock.h"
+#include "dt-io-batch.h"
+#include "dt-loop.h"
+#include "dt-netconf.h"
+#include "dt-policy-common.h"
+#include "dt-pptp-ctrl.h"
+#include "dt-session.h"
+#include "dt-tcp.h"
+#include "dt-tun.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct DtServer DtServer;
+typedef struct DtServerConn DtServerConn;
+typedef struct DtServerCall DtServerCall;
+typedef struct DtServerPeer DtServerPeer;
+
+/* The raw GRE socket towards one client address, shared by that address's calls. */
+struct DtServerPeer {
+    DtServer *server;
+    DtServerPeer *next;
+    DtGreSock gre;
+    DtLoopWatch watch;
+    unsigned refs;
+};
+
+struct DtServerCall {
+    DtServer *server;
+    DtServerConn *conn;
+    DtServerCall *next; /* in conn->calls */
+    DtServerPeer *peer;
+    DtSession *session;
+    DtTun tun;
+    DtLoopWatch w_tun;
+    uint16_t call_id;
+    uint32_t address; /* host order, from the pool */
+    bool connected;   /* the connect line was logged */
+    bool down;
+    char user[DT_AUTH_MAX_NAME];
+};
+
+struct DtServerConn {
+    DtServer *server;
+    DtServerConn *next;
+    DtTcp tcp;
+    DtLoopWatch watch;
+    DtPptpCtrl *ctrl;
+    DtServerCall *calls;
+    bool closed; /* DtPptpCtrl said CLOSED: free once its calls are gone */
+    char peer_text[DT_INET_STRLEN];
+    uint8_t in[4096];
+};
+
+struct DtServer {
+    DtServerSettings settings;
+    DtSecretsTable *secrets;
+    DtCrypto *crypto;
+    DtLoop loop;
+    DtNetconf *nc;
+    DtTcpListener listener;
+    DtLoopWatch w_listen, w_sig;
+    int sigfd;
+    DtServerConn *conns;
+    DtServerPeer *peers;
+    unsigned n_calls;
+    uint8_t *pool_used; /* one byte per pool address */
+    uint32_t pool_size;
+    uint32_t next_call_serial;
+    bool stopping;
+    DtTime stop_bound;
+    DtIoBatch gre_rx, tun_rx, ctl_tx;
+};
+
+/* Loads the config and secrets, listens; returns 0 or an exit status with the message printed. */
+int dt_server_init(DtServer *s, const char *config_path);
+/* Runs until SIGTERM/SIGINT and every call is stopped; returns the exit status. */
+int dt_server_run(DtServer *s);
+void dt_server_clear(DtServer *s);
+
+/* dt-server-call.c */
+void dt_server_call_request(DtServerConn *c, const DtPptpEvent *ev, DtTime now);
+void dt_server_call_pump(DtServerCall *call, DtTime now);
+void dt_server_call_free(DtServerCall *call);
+DtServerCall *dt_server_find_call(DtServerPeer *peer, uint16_t call_id);
+/* After any call into a connection's sessions or its DtPptpCtrl. */
+void dt_server_conn_flush(DtServerConn *c, DtTime now);
+void dt_server_rearm(DtServer *s);
+
+#endif /* DT_SERVER_H */
