@@ -31,16 +31,16 @@ G_DEFINE_TYPE_WITH_CODE(DtPageSecurity, dt_page_security, GTK_TYPE_GRID,
                         G_IMPLEMENT_INTERFACE(DT_TYPE_EDITOR_PAGE, dt_page_security_page_init))
 
 static GtkToggleButton *
-method_check(DtPageSecurity *self, DtAuthMethod m)
+method_check(DtPageSecurity *self, DtProfileAuth m)
 {
     switch (m) {
-    case DT_AUTH_MSCHAPV2:
+    case DT_PROFILE_AUTH_MSCHAPV2:
         return self->mschapv2_check;
-    case DT_AUTH_MSCHAP:
+    case DT_PROFILE_AUTH_MSCHAP:
         return self->mschap_check;
-    case DT_AUTH_CHAP:
+    case DT_PROFILE_AUTH_CHAP:
         return self->chap_check;
-    case DT_AUTH_PAP:
+    case DT_PROFILE_AUTH_PAP:
         return self->pap_check;
     }
     g_return_val_if_reached(NULL);
@@ -88,7 +88,7 @@ page_load(DtEditorPage *page, const DtProfile *p, DtProfileStore *store)
     gboolean pptp = p->type == DT_PROFILE_TYPE_PPTP;
 
     self->loaded = s->authentication;
-    for (guint m = 0; m < DT_AUTH_N_METHODS; m++)
+    for (guint m = 0; m < DT_PROFILE_AUTH_N; m++)
         gtk_toggle_button_set_active(method_check(self, m),
                                      dt_auth_list_contains(&s->authentication, m));
     gtk_toggle_button_set_active(encryption_radio(self, s->encryption), TRUE);
@@ -105,7 +105,7 @@ collect_methods(DtPageSecurity *self, DtAuthList *out)
 {
     DtAuthList chosen = {0};
 
-    for (guint m = 0; m < DT_AUTH_N_METHODS; m++)
+    for (guint m = 0; m < DT_PROFILE_AUTH_N; m++)
         if (gtk_toggle_button_get_active(method_check(self, m)))
             chosen.methods[chosen.n++] = m;
     /* The same set as loaded keeps the file's order of preference. */

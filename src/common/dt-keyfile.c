@@ -367,16 +367,16 @@ load_value(DtKfReader *r, GKeyFile *kf, const DtKey *key, gpointer field)
         gboolean ok = TRUE;
         for (char **w = words; *w; w++) {
             char *word = g_strstrip(*w);
-            DtAuthMethod m;
+            DtProfileAuth m;
             if (*word == '\0')
                 continue;
-            if (!dt_auth_method_from_string(word, &m)) {
+            if (!dt_profile_auth_from_string(word, &m)) {
                 g_autofree char *s = show(word);
                 BAD("“%s” is not an authentication method; use mschapv2, mschap, chap or pap", s);
                 ok = FALSE;
             } else if (dt_auth_list_contains(&list, m)) {
                 BAD("lists “%s” twice; name each method once, most preferred first",
-                    dt_auth_method_to_string(m));
+                    dt_profile_auth_to_string(m));
                 ok = FALSE;
             } else {
                 list.methods[list.n++] = m;
@@ -549,8 +549,8 @@ static char **
 auth_strv(const DtAuthList *l)
 {
     char **v = g_new0(char *, l->n + 1);
-    for (guint i = 0; i < l->n && i < DT_AUTH_N_METHODS; i++)
-        v[i] = g_strdup(dt_auth_method_to_string(l->methods[i]));
+    for (guint i = 0; i < l->n && i < DT_PROFILE_AUTH_N; i++)
+        v[i] = g_strdup(dt_profile_auth_to_string(l->methods[i]));
     return v;
 }
 

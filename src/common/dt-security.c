@@ -3,21 +3,21 @@
 
 #include <string.h>
 
-const char *const dt_auth_method_tokens[] = {"mschapv2", "mschap", "chap", "pap", NULL};
+const char *const dt_profile_auth_tokens[] = {"mschapv2", "mschap", "chap", "pap", NULL};
 const char *const dt_encryption_tokens[] = {"none", "optional", "require", "require-128", NULL};
 
 const char *
-dt_auth_method_to_string(DtAuthMethod m)
+dt_profile_auth_to_string(DtProfileAuth m)
 {
-    return (guint)m < DT_AUTH_N_METHODS ? dt_auth_method_tokens[m] : "unknown";
+    return (guint)m < DT_PROFILE_AUTH_N ? dt_profile_auth_tokens[m] : "unknown";
 }
 
 gboolean
-dt_auth_method_from_string(const char *s, DtAuthMethod *out)
+dt_profile_auth_from_string(const char *s, DtProfileAuth *out)
 {
-    for (guint i = 0; dt_auth_method_tokens[i]; i++) {
-        if (g_ascii_strcasecmp(s, dt_auth_method_tokens[i]) == 0) {
-            *out = (DtAuthMethod)i;
+    for (guint i = 0; dt_profile_auth_tokens[i]; i++) {
+        if (g_ascii_strcasecmp(s, dt_profile_auth_tokens[i]) == 0) {
+            *out = (DtProfileAuth)i;
             return TRUE;
         }
     }
@@ -43,7 +43,7 @@ dt_encryption_from_string(const char *s, DtEncryption *out)
 }
 
 gboolean
-dt_auth_list_contains(const DtAuthList *l, DtAuthMethod m)
+dt_auth_list_contains(const DtAuthList *l, DtProfileAuth m)
 {
     for (guint i = 0; i < l->n; i++)
         if (l->methods[i] == m)
@@ -58,7 +58,7 @@ dt_auth_list_to_string(const DtAuthList *l)
     for (guint i = 0; i < l->n; i++) {
         if (i)
             g_string_append_c(s, ',');
-        g_string_append(s, dt_auth_method_to_string(l->methods[i]));
+        g_string_append(s, dt_profile_auth_to_string(l->methods[i]));
     }
     return g_string_free(s, FALSE);
 }
@@ -68,8 +68,8 @@ dt_security_check(const DtSecurity *s, GString *why)
 {
     if (s->encryption == DT_ENCRYPTION_NONE)
         return TRUE;
-    if (dt_auth_list_contains(&s->authentication, DT_AUTH_MSCHAPV2) ||
-        dt_auth_list_contains(&s->authentication, DT_AUTH_MSCHAP))
+    if (dt_auth_list_contains(&s->authentication, DT_PROFILE_AUTH_MSCHAPV2) ||
+        dt_auth_list_contains(&s->authentication, DT_PROFILE_AUTH_MSCHAP))
         return TRUE;
     if (why)
         g_string_append_printf(why,

@@ -9,12 +9,12 @@
 G_BEGIN_DECLS
 
 typedef enum {
-    DT_AUTH_MSCHAPV2,
-    DT_AUTH_MSCHAP,
-    DT_AUTH_CHAP,
-    DT_AUTH_PAP,
-} DtAuthMethod;
-#define DT_AUTH_N_METHODS 4
+    DT_PROFILE_AUTH_MSCHAPV2,
+    DT_PROFILE_AUTH_MSCHAP,
+    DT_PROFILE_AUTH_CHAP,
+    DT_PROFILE_AUTH_PAP,
+} DtProfileAuth;
+#define DT_PROFILE_AUTH_N 4
 
 typedef enum {
     DT_ENCRYPTION_NONE,
@@ -26,7 +26,7 @@ typedef enum {
 /* The ordered list of allowed methods, most preferred first, no duplicates. */
 typedef struct {
     guint n;
-    DtAuthMethod methods[DT_AUTH_N_METHODS];
+    DtProfileAuth methods[DT_PROFILE_AUTH_N];
 } DtAuthList;
 
 typedef struct {
@@ -44,15 +44,15 @@ typedef struct {
 } DtPppSettings;
 
 /* Token tables in enum order, NULL-terminated. */
-extern const char *const dt_auth_method_tokens[];
+extern const char *const dt_profile_auth_tokens[];
 extern const char *const dt_encryption_tokens[];
 
-const char *dt_auth_method_to_string(DtAuthMethod m);
-gboolean dt_auth_method_from_string(const char *s, DtAuthMethod *out);
+const char *dt_profile_auth_to_string(DtProfileAuth m);
+gboolean dt_profile_auth_from_string(const char *s, DtProfileAuth *out);
 const char *dt_encryption_to_string(DtEncryption e);
 gboolean dt_encryption_from_string(const char *s, DtEncryption *out);
 
-gboolean dt_auth_list_contains(const DtAuthList *l, DtAuthMethod m);
+gboolean dt_auth_list_contains(const DtAuthList *l, DtProfileAuth m);
 /* "mschapv2,mschap": the file form. */
 char *dt_auth_list_to_string(const DtAuthList *l);
 

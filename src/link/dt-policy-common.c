@@ -21,7 +21,7 @@ fill_policy(DtPolicy *p, const DtSecurity *sec, const DtPppSettings *ppp)
 {
     memset(p, 0, sizeof *p);
     for (guint i = 0; i < sec->authentication.n && i < DT_POLICY_AUTH_MAX; i++)
-        p->auth[p->n_auth++] = dt_auth_method_tokens[sec->authentication.methods[i]];
+        p->auth[p->n_auth++] = dt_profile_auth_tokens[sec->authentication.methods[i]];
     p->encryption = (DtPolicyEncryption)sec->encryption;
     p->allow_stateful = sec->allow_stateful;
     p->compression = sec->compression;

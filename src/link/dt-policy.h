@@ -1,6 +1,6 @@
 /* dt-policy.h — the security and PPP settings of a profile or server.conf, as plain values.
  *
- * src/common speaks GLib and has its own DtAuthMethod; the engine has another. Programs meet
+ * src/common speaks GLib and has its own DtProfileAuth; the engine has DtAuthMethod. Programs meet
  * both, so the one file that reads src/common (dt-policy-common.c) turns its settings into this
  * struct of tokens and numbers, and the engine side (the session config) turns the tokens into
  * engine values. No translation unit ever includes both headers.

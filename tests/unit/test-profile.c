@@ -73,7 +73,7 @@ test_defaults_pptp(void)
     g_assert_true(g_uuid_string_is_valid(p->id));
     g_assert_cmpint(p->type, ==, DT_PROFILE_TYPE_PPTP);
     g_assert_cmpuint(p->security.authentication.n, ==, 1);
-    g_assert_cmpint(p->security.authentication.methods[0], ==, DT_AUTH_MSCHAPV2);
+    g_assert_cmpint(p->security.authentication.methods[0], ==, DT_PROFILE_AUTH_MSCHAPV2);
     g_assert_cmpint(p->security.encryption, ==, DT_ENCRYPTION_REQUIRE_128);
     g_assert_false(p->security.allow_stateful);
     g_assert_true(p->security.compression);
@@ -113,7 +113,7 @@ test_load_full(void)
     g_assert_cmpstr(p->pptp.user, ==, "alice");
     g_assert_cmpstr(p->pptp.domain, ==, "CORP");
     g_assert_cmpuint(p->security.authentication.n, ==, 2);
-    g_assert_cmpint(p->security.authentication.methods[1], ==, DT_AUTH_MSCHAP);
+    g_assert_cmpint(p->security.authentication.methods[1], ==, DT_PROFILE_AUTH_MSCHAP);
     g_assert_cmpint(p->security.encryption, ==, DT_ENCRYPTION_REQUIRE);
     g_assert_true(p->security.allow_stateful);
     g_assert_false(p->security.compression);
