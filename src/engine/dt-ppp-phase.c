@@ -114,11 +114,17 @@ drive_auth(DtPpp *p)
     dt_ppp_log_line(p, "layer=auth event=failure method=%s reason=%s code=%u",
                     dt_auth_method_to_string(p->lcp.neg.auth), dt_reason_to_string(res->reason),
                     res->error_code);
+    /* The typed reason's sentence first (what the user must do), then what
+     * the peer said, which is often only "Authentication failure". */
+    DtReason why = res->reason != DT_REASON_NONE ? res->reason : DT_REASON_AUTH_FAILED;
     char msg[DT_FSM_MAX_MESSAGE];
-    snprintf(msg, sizeof(msg), "%s: %.100s", dt_auth_method_describe(p->lcp.neg.auth),
-             res->message[0] ? res->message : dt_reason_describe(res->reason));
-    dt_ppp_fail_link(p, res->reason != DT_REASON_NONE ? res->reason : DT_REASON_AUTH_FAILED, proto,
-                     -1, msg);
+    if (res->message[0])
+        snprintf(msg, sizeof(msg), "%s %s: %.70s", dt_reason_describe(why),
+                 dt_auth_method_describe(p->lcp.neg.auth), res->message);
+    else
+        snprintf(msg, sizeof(msg), "%s (%s)", dt_reason_describe(why),
+                 dt_auth_method_describe(p->lcp.neg.auth));
+    dt_ppp_fail_link(p, why, proto, -1, msg);
 }
 
 /* ---- layer notifications ---- */

@@ -676,8 +676,53 @@ test_wrong_password(void)
     dt_session_start(n.client, n.now);
     g_assert_true(run_until(&n, client_down, 120000));
     g_assert_cmpint(n.c.why.reason, ==, DT_REASON_AUTH_FAILED);
+    g_assert_nonnull(strstr(n.c.why.message, "password"));
     g_assert_false(n.c.network);
     g_assert_true(dt_session_is_down(n.client));
+    net_clear(&n);
+}
+
+static bool
+client_disconnecting(const Net *n)
+{
+    return n->c.down || dt_session_stage(n->client) >= DT_SESSION_STAGE_DISCONNECTING;
+}
+
+/* The server clears the call while the client's LCP still waits for the
+ * Terminate-Ack after the MS-CHAP Failure (the server's GRE stops reaching
+ * the client; the client's own Terminate timer is long): the client must
+ * report the wrong password, not the cleared call that came after it. */
+static void
+test_wrong_password_call_cleared(void)
+{
+    Policy p = {DT_AUTH_MSCHAP_V2,
+                DT_MPPE_ENCRYPTION_REQUIRE_128,
+                DT_MPPE_ENCRYPTION_REQUIRE,
+                0,
+                0,
+                false,
+                false,
+                "wrong"};
+    Net n;
+    net_init(&n, &p, dt_test_seed());
+    dt_session_free(n.client);
+    n.ccfg.ppp.timers = (DtFsmTimers){.restart_ms = 20000,
+                                      .max_terminate = 2,
+                                      .max_configure = 10,
+                                      .max_failure = 5,
+                                      .max_nak_received = 5};
+    n.client = dt_session_new(&n.ccfg);
+    dt_session_start(n.client, n.now);
+    g_assert_true(run_until(&n, client_disconnecting, 120000));
+    g_assert_false(n.c.down);
+    n.s2c.cut = true; /* the control connection still carries the CDN */
+    g_assert_true(run_until(&n, both_down, 60000));
+    g_assert_cmpint(n.s.why.reason, ==, DT_REASON_AUTH_FAILED);
+    g_assert_cmpint(n.c.why.reason, ==, DT_REASON_AUTH_FAILED);
+    g_assert_cmpuint(n.c.why.protocol, ==, DT_PPP_PROTO_CHAP);
+    g_assert_nonnull(strstr(n.c.why.message, "password"));
+    /* It was the cleared call that ended it: well before the Terminate timer. */
+    g_assert_cmpint(dt_ppp_lcp_fsm(dt_session_ppp(n.client))->state, !=, DT_FSM_CLOSING);
     net_clear(&n);
 }
 
@@ -840,6 +885,7 @@ main(int argc, char **argv)
     g_test_add_func("/session/matrix/clean", test_matrix_clean);
     g_test_add_func("/session/matrix/lossy", test_matrix_lossy);
     g_test_add_func("/session/wrong-password", test_wrong_password);
+    g_test_add_func("/session/wrong-password/call-cleared", test_wrong_password_call_cleared);
     g_test_add_func("/session/policy-mismatch", test_policy_mismatch);
     g_test_add_func("/session/server-requires-client-none", test_server_requires_client_none);
     g_test_add_func("/session/peer-stopped", test_peer_stopped);
