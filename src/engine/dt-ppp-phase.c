@@ -68,6 +68,8 @@ start_auth(DtPpp *p)
         .restart_ms = p->lcp.fsm.timers.restart_ms,
         .max_transmits = p->lcp.fsm.timers.max_configure,
         .max_retries = p->cfg.auth_max_retries,
+        .random = p->cfg.random.fn,
+        .random_ctx = p->cfg.random.ctx,
     };
     p->auth = dt_auth_new(&ac);
     p->auth_reported = false;
