@@ -29,6 +29,8 @@ struct DtAuth {
     uint32_t restart_ms;
     unsigned max_transmits;
     unsigned max_retries;
+    bool (*random)(void *ctx, void *buf, size_t len); /* NULL: dt_crypto_random */
+    void *random_ctx;
 
     char user[DT_AUTH_MAX_NAME];
     size_t user_len;
@@ -94,5 +96,8 @@ void dt_chap_start(DtAuth *a, DtTime now);
 void dt_chap_input(DtAuth *a, uint8_t code, uint8_t id, const uint8_t *data, size_t len,
                    DtTime now);
 void dt_chap_timeout(DtAuth *a, DtTime now);
+
+/* Random octets from the configured source (identifiers, challenges). */
+bool dt_auth_random(DtAuth *a, void *buf, size_t len);
 
 #endif /* DT_AUTH_PRIVATE_H */

@@ -106,6 +106,14 @@ copy_string(char *dst, size_t cap, const char *src, size_t *out_len)
     return true;
 }
 
+bool
+dt_auth_random(DtAuth *a, void *buf, size_t len)
+{
+    if (a->random)
+        return a->random(a->random_ctx, buf, len);
+    return dt_crypto_random(a->crypto, buf, len);
+}
+
 DtAuth *
 dt_auth_new(const DtAuthConfig *config)
 {
@@ -128,6 +136,8 @@ dt_auth_new(const DtAuthConfig *config)
     a->max_transmits =
         config->max_transmits ? config->max_transmits : DT_AUTH_DEFAULT_MAX_TRANSMITS;
     a->max_retries = config->max_retries;
+    a->random = config->random;
+    a->random_ctx = config->random_ctx;
     a->deadline = DT_TIME_NEVER;
 
     bool ok = true;

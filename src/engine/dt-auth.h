@@ -78,6 +78,11 @@ typedef struct {
     unsigned max_transmits;
     /* MS-CHAP v2 peer: answer Failure R=1 with a new Response (0 = never retry). */
     unsigned max_retries;
+    /* Where identifiers, challenges and Peer-Challenges come from (the shape
+     * of DtRandomFn in dt-fsm.h): NULL → dt_crypto_random(crypto).  dt-ppp
+     * passes its DtRandom, so a seeded test replays the whole link. */
+    bool (*random)(void *ctx, void *buf, size_t len);
+    void *random_ctx;
 } DtAuthConfig;
 
 typedef struct {

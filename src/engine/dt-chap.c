@@ -122,8 +122,7 @@ static void
 send_challenge(DtAuth *a, DtTime now)
 {
     a->challenge_len = challenge_len(a->method);
-    if (!dt_crypto_random(a->crypto, &a->id, 1) ||
-        !dt_crypto_random(a->crypto, a->challenge, a->challenge_len) ||
+    if (!dt_auth_random(a, &a->id, 1) || !dt_auth_random(a, a->challenge, a->challenge_len) ||
         !send_value(a, CHAP_CHALLENGE, a->id, a->challenge, a->challenge_len, a->local_name,
                     strlen(a->local_name))) {
         dt_auth_fail(a, DT_REASON_INTERNAL, NULL, 0);
@@ -182,7 +181,7 @@ authenticator_fail(DtAuth *a, uint8_t id, DtTime now)
         /* RFC 2759 §6: R=1 with the next challenge; the peer answers it
          * under Identifier + 1 (§9.1.4). */
         uint8_t next[16];
-        if (!dt_crypto_random(a->crypto, next, sizeof(next))) {
+        if (!dt_auth_random(a, next, sizeof(next))) {
             dt_auth_fail(a, DT_REASON_INTERNAL, NULL, 0);
             return;
         }
@@ -306,7 +305,7 @@ send_response(DtAuth *a)
     case DT_AUTH_MSCHAP_V2:
         /* RFC 2759 §4: a fresh Peer-Challenge, Reserved zero, Flags zero. */
         value_len = MSCHAP_RESPONSE_LEN;
-        ok = dt_crypto_random(a->crypto, a->peer_challenge, 16) &&
+        ok = dt_auth_random(a, a->peer_challenge, 16) &&
              dt_generate_nt_response(a->crypto, a->challenge, a->peer_challenge, a->user,
                                      a->user_len, a->password, a->nt_response);
         memcpy(value, a->peer_challenge, 16);

@@ -45,7 +45,7 @@ void
 dt_pap_start(DtAuth *a, DtTime now)
 {
     if (a->role == DT_PPP_ROLE_PEER) {
-        if (!dt_crypto_random(a->crypto, &a->id, 1)) {
+        if (!dt_auth_random(a, &a->id, 1)) {
             dt_auth_fail(a, DT_REASON_INTERNAL, NULL, 0);
             return;
         }

@@ -68,6 +68,8 @@ start_auth(DtPpp *p)
         .restart_ms = p->lcp.fsm.timers.restart_ms,
         .max_transmits = p->lcp.fsm.timers.max_configure,
         .max_retries = p->cfg.auth_max_retries,
+        .random = p->cfg.random.fn,
+        .random_ctx = p->cfg.random.ctx,
     };
     p->auth = dt_auth_new(&ac);
     p->auth_reported = false;
@@ -114,11 +116,17 @@ drive_auth(DtPpp *p)
     dt_ppp_log_line(p, "layer=auth event=failure method=%s reason=%s code=%u",
                     dt_auth_method_to_string(p->lcp.neg.auth), dt_reason_to_string(res->reason),
                     res->error_code);
+    /* The typed reason's sentence first (what the user must do), then what
+     * the peer said, which is often only "Authentication failure". */
+    DtReason why = res->reason != DT_REASON_NONE ? res->reason : DT_REASON_AUTH_FAILED;
     char msg[DT_FSM_MAX_MESSAGE];
-    snprintf(msg, sizeof(msg), "%s: %.100s", dt_auth_method_describe(p->lcp.neg.auth),
-             res->message[0] ? res->message : dt_reason_describe(res->reason));
-    dt_ppp_fail_link(p, res->reason != DT_REASON_NONE ? res->reason : DT_REASON_AUTH_FAILED, proto,
-                     -1, msg);
+    if (res->message[0])
+        snprintf(msg, sizeof(msg), "%s %s: %.70s", dt_reason_describe(why),
+                 dt_auth_method_describe(p->lcp.neg.auth), res->message);
+    else
+        snprintf(msg, sizeof(msg), "%s (%s)", dt_reason_describe(why),
+                 dt_auth_method_describe(p->lcp.neg.auth));
+    dt_ppp_fail_link(p, why, proto, -1, msg);
 }
 
 /* ---- layer notifications ---- */

@@ -71,12 +71,28 @@ set_stage(DtSession *s, DtSessionStage st)
     s->stage = st;
 }
 
-/* The first cause wins: later ones are consequences (a Terminate after
- * MPPE_REFUSED, a closed control connection after a cleared call). */
+/* The peer ended the link without saying why: a Terminate-Request, or the
+ * call or control connection going away (RFC 2637 §2.13, §2.3).  These are
+ * usually the echo of a cause one of our own layers already knows or is
+ * about to report (the server clears the call right after its MS-CHAP
+ * Failure), so they are kept only until something says more. */
+static bool
+is_consequence(DtReason r)
+{
+    return r == DT_REASON_PEER_STOPPED || r == DT_REASON_PEER_TERMINATED;
+}
+
+/* The first meaningful cause wins: later ones are consequences (a Terminate
+ * after MPPE_REFUSED, a closed control connection after a cleared call).  A
+ * consequence recorded first gives way to the first real cause after it. */
 static void
 record_down(DtSession *s, DtReason reason, uint16_t protocol, int option, const char *message)
 {
-    if (s->down.reason != DT_REASON_NONE || reason == DT_REASON_NONE)
+    if (reason == DT_REASON_NONE)
+        return;
+    if (s->down.reason != DT_REASON_NONE &&
+        (!is_consequence(s->down.reason) || is_consequence(reason) ||
+         reason == DT_REASON_LOCAL_REQUEST || s->stage == DT_SESSION_STAGE_DOWN))
         return;
     s->down.reason = reason;
     s->down.protocol = protocol;
@@ -263,6 +279,16 @@ handle_ppp_event(DtSession *s, const DtPppEvent *ev)
         if (ev->u.auth.ok) {
             snprintf(s->sum.peer_name, sizeof(s->sum.peer_name), "%s", ev->u.auth.result.peer_name);
             set_stage(s, DT_SESSION_STAGE_AUTHENTICATED);
+        } else {
+            /* Record it now: the peer's Terminate-Request and cleared call
+             * that follow are its consequences (RFC 1994 §4.4: the
+             * authenticator ends the link after a Failure).  dt-ppp has
+             * already failed LCP with the reason and its sentence. */
+            const DtFsm *l = dt_ppp_lcp_fsm(s->ppp);
+            DtReason r = l->reason != DT_REASON_NONE ? l->reason : ev->u.auth.result.reason;
+            record_down(s, r != DT_REASON_NONE ? r : DT_REASON_AUTH_FAILED,
+                        dt_auth_method_protocol(ev->u.auth.method), -1, l->message);
+            set_stage(s, DT_SESSION_STAGE_DISCONNECTING);
         }
         break;
     case DT_PPP_EVENT_IPCP_UP:

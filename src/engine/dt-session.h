@@ -177,7 +177,10 @@ typedef struct {
     uint16_t mtu;
 } DtSessionSummary;
 
-/* Why the session ended: the first cause recorded wins. */
+/* Why the session ended: the first meaningful cause recorded wins.  The
+ * peer's bare Terminate-Request or cleared call (PEER_TERMINATED,
+ * PEER_STOPPED) gives way to a real cause reported after it (AUTH_FAILED
+ * from PPP, say), never to a local disconnect. */
 typedef struct {
     DtReason reason;
     uint16_t protocol; /* the layer: 0x80FD CCP, 0xC223 CHAP, 0xC021 LCP …; 0 = PPTP control */

@@ -52,6 +52,7 @@ typedef struct {
     End c, s;
     bool marker_on_wire;
     bool watch_marker;
+    uint64_t wire_hash; /* FNV-1a of every GRE packet sent: equal runs send equal octets */
 } Net;
 
 static bool
@@ -86,6 +87,7 @@ net_init(Net *n, const Policy *p, guint32 seed)
     memset(n, 0, sizeof(*n));
     n->rand = g_rand_new_with_seed(seed);
     n->now = 1000;
+    n->wire_hash = 14695981039346656037u;
     n->c2s_tcp = g_byte_array_new();
     n->s2c_tcp = g_byte_array_new();
     g_queue_init(&n->c2s.q);
@@ -156,6 +158,8 @@ wire_send(Net *n, Wire *w, const uint8_t *p, size_t len)
     g_assert_cmpuint(len, <=, SLOT);
     if (n->watch_marker && memmem(p, len, MARKER, strlen(MARKER)))
         n->marker_on_wire = true;
+    for (size_t i = 0; i < len; i++)
+        n->wire_hash = (n->wire_hash ^ p[i]) * 1099511628211u;
     if (w->cut || g_rand_double(n->rand) < n->loss)
         return;
     int copies = g_rand_double(n->rand) < n->dup ? 2 : 1;
@@ -676,9 +680,87 @@ test_wrong_password(void)
     dt_session_start(n.client, n.now);
     g_assert_true(run_until(&n, client_down, 120000));
     g_assert_cmpint(n.c.why.reason, ==, DT_REASON_AUTH_FAILED);
+    g_assert_nonnull(strstr(n.c.why.message, "password"));
     g_assert_false(n.c.network);
     g_assert_true(dt_session_is_down(n.client));
     net_clear(&n);
+}
+
+static bool
+client_disconnecting(const Net *n)
+{
+    return n->c.down || dt_session_stage(n->client) >= DT_SESSION_STAGE_DISCONNECTING;
+}
+
+/* The server clears the call while the client's LCP still waits for the
+ * Terminate-Ack after the MS-CHAP Failure (the server's GRE stops reaching
+ * the client; the client's own Terminate timer is long): the client must
+ * report the wrong password, not the cleared call that came after it. */
+static void
+test_wrong_password_call_cleared(void)
+{
+    Policy p = {DT_AUTH_MSCHAP_V2,
+                DT_MPPE_ENCRYPTION_REQUIRE_128,
+                DT_MPPE_ENCRYPTION_REQUIRE,
+                0,
+                0,
+                false,
+                false,
+                "wrong"};
+    Net n;
+    net_init(&n, &p, dt_test_seed());
+    dt_session_free(n.client);
+    n.ccfg.ppp.timers = (DtFsmTimers){.restart_ms = 20000,
+                                      .max_terminate = 2,
+                                      .max_configure = 10,
+                                      .max_failure = 5,
+                                      .max_nak_received = 5};
+    n.client = dt_session_new(&n.ccfg);
+    dt_session_start(n.client, n.now);
+    g_assert_true(run_until(&n, client_disconnecting, 120000));
+    g_assert_false(n.c.down);
+    n.s2c.cut = true; /* the control connection still carries the CDN */
+    g_assert_true(run_until(&n, both_down, 60000));
+    g_assert_cmpint(n.s.why.reason, ==, DT_REASON_AUTH_FAILED);
+    g_assert_cmpint(n.c.why.reason, ==, DT_REASON_AUTH_FAILED);
+    g_assert_cmpuint(n.c.why.protocol, ==, DT_PPP_PROTO_CHAP);
+    g_assert_nonnull(strstr(n.c.why.message, "password"));
+    /* It was the cleared call that ended it: well before the Terminate timer. */
+    g_assert_cmpint(dt_ppp_lcp_fsm(dt_session_ppp(n.client))->state, !=, DT_FSM_CLOSING);
+    net_clear(&n);
+}
+
+/* Every random choice of both ends (magic numbers, CHAP identifiers and
+ * challenges, MS-CHAP v2 Peer-Challenges, call IDs) comes from the seeded
+ * source, so one seed gives the same octets on the wire, MPPE-encrypted
+ * traffic included: DT_TEST_SEED replays a failure exactly. */
+static uint64_t
+replay_hash(const Case *k, guint32 seed)
+{
+    Net n;
+    net_init(&n, &k->p, seed);
+    impair(&n, 0.01, 0.01, 0.03);
+    dt_session_start(n.client, n.now);
+    g_assert_true(run_until(&n, both_network, 120000));
+    g_assert_false(n.c.down || n.s.down);
+    send_traffic(&n, 200);
+    uint64_t h = n.wire_hash;
+    net_clear(&n);
+    return h;
+}
+
+static void
+test_seed_replays(void)
+{
+    guint32 seed = dt_test_seed();
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        if (!cases[i].encrypted)
+            continue;
+        uint64_t a = replay_hash(&cases[i], seed), b = replay_hash(&cases[i], seed);
+        if (a != b)
+            g_error("%s: two runs with seed %u sent different octets", cases[i].name, seed);
+    }
+    g_assert_cmpuint(replay_hash(&cases[0], seed), !=, replay_hash(&cases[0], seed + 1));
 }
 
 static void
@@ -839,7 +921,9 @@ main(int argc, char **argv)
     dt_test_init(&argc, &argv);
     g_test_add_func("/session/matrix/clean", test_matrix_clean);
     g_test_add_func("/session/matrix/lossy", test_matrix_lossy);
+    g_test_add_func("/session/seed-replays", test_seed_replays);
     g_test_add_func("/session/wrong-password", test_wrong_password);
+    g_test_add_func("/session/wrong-password/call-cleared", test_wrong_password_call_cleared);
     g_test_add_func("/session/policy-mismatch", test_policy_mismatch);
     g_test_add_func("/session/server-requires-client-none", test_server_requires_client_none);
     g_test_add_func("/session/peer-stopped", test_peer_stopped);
