@@ -424,6 +424,11 @@ dt_server_call_request(DtServerConn *c, const DtPptpEvent *ev, DtTime now)
     call->next = c->calls;
     c->calls = call;
     dt_pptp_ctrl_answer_call(c->ctrl, ev->call_id, DT_PPTP_OCRP_CONNECTED, 0, 0, 0, now);
+    /* The OCRP goes on the wire before the session's first GRE (LCP Configure-Request): a NAT's
+     * PPTP helper (Linux nf_conntrack_pptp) sets up the GRE mapping back to the client only when
+     * it sees the OCRP, so GRE sent ahead of it lands in the NAT box and LCP waits a restart
+     * timer (RFC 1661 §4.6, 3 s); a PNS also drops GRE for a call it has no reply for yet. */
+    dt_server_conn_write(c);
     dt_log("event=call call=%u peer=%s tun=%s address_offered=%s", (unsigned)ev->call_id,
            c->peer_text, call->tun.name, ipv4_text(call->address, (char[DT_INET_STRLEN]){0}));
     dt_session_start(call->session, now);

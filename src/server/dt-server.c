@@ -109,13 +109,24 @@ conn_find_call(DtServerConn *c, uint16_t call_id)
     return NULL;
 }
 
+void
+dt_server_conn_write(DtServerConn *c)
+{
+    size_t len;
+    const uint8_t *out = dt_pptp_ctrl_peek_transmit(c->ctrl, &len);
+    if (out && len && c->tcp.fd >= 0) {
+        if (dt_tcp_send(&c->tcp, out, len, NULL) < 0)
+            dt_log("event=error peer=%s error=\"cannot write the control connection\"",
+                   c->peer_text);
+        dt_pptp_ctrl_consume_transmit(c->ctrl, len);
+    }
+}
+
 /* Writes the DtPptpCtrl's output and handles its events. */
 void
 dt_server_conn_flush(DtServerConn *c, DtTime now)
 {
     DtPptpEvent ev;
-    size_t len;
-    const uint8_t *out;
 
     while (dt_pptp_ctrl_poll_event(c->ctrl, &ev)) {
         DtServerCall *call;
@@ -145,13 +156,7 @@ dt_server_conn_flush(DtServerConn *c, DtTime now)
             break;
         }
     }
-    out = dt_pptp_ctrl_peek_transmit(c->ctrl, &len);
-    if (out && len && c->tcp.fd >= 0) {
-        if (dt_tcp_send(&c->tcp, out, len, NULL) < 0)
-            dt_log("event=error peer=%s error=\"cannot write the control connection\"",
-                   c->peer_text);
-        dt_pptp_ctrl_consume_transmit(c->ctrl, len);
-    }
+    dt_server_conn_write(c);
     if (c->tcp.fd >= 0) {
         uint32_t want = EPOLLIN | (dt_tcp_pending(&c->tcp) ? EPOLLOUT : 0);
         if (want != c->watch.events)

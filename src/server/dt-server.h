@@ -97,6 +97,8 @@ void dt_server_call_free(DtServerCall *call);
 DtServerCall *dt_server_find_call(DtServerPeer *peer, uint16_t call_id);
 /* After any call into a connection's sessions or its DtPptpCtrl. */
 void dt_server_conn_flush(DtServerConn *c, DtTime now);
+/* Only writes what the DtPptpCtrl has queued to the TCP socket (no events handled). */
+void dt_server_conn_write(DtServerConn *c);
 void dt_server_rearm(DtServer *s);
 
 #endif /* DT_SERVER_H */
