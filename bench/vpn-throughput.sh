@@ -7,10 +7,13 @@
 # mode once, then again) DT_BENCH_REPS (3) times so that the shared machine's load falls on all
 # modes alike; each line prints the median, the spread (min..max) and the CPU of both ends,
 # from /proc/PID/stat utime+stime over the iperf3 run (100 % = one core; the link counts its
-# privileged parent and its protocol child).
+# privileged parent and its protocol child), and how busy the whole machine was (/proc/stat:
+# 100 % = both cores; other engineers' work counts too).
 #
 # DT_BENCH_PERF=DIR: also records `perf record -e cpu-clock -g` of both ends during the first
-# round of each Dialtone mode into DIR/<mode>-{server,link}.data (reports: perf report -i ...).
+# round of each Dialtone mode into DIR/<mode>-{server,link}.data (reports: perf report -i ...),
+# and syscall counts into DIR/<mode>-{server,link}.stat (perf stat, CSV).
+# DT_BENCH_LOGS=DIR: keep each run's link and server logs and iperf3 JSON there.
 # DT_BENCH_MODES="a b": only those modes (names as printed). Root only; exits 77 otherwise.
 # Every wait is bounded; the trap (tests/integration/lib.sh) deletes the namespaces with
 # everything still running in them. Build optimised: meson setup build-bench --buildtype=release.
@@ -173,19 +176,37 @@ iperf_run() {
         perf record -q -e cpu-clock -g -p "$(echo $lpids | tr ' ' ,)" \
             -o "$DT_BENCH_PERF/$label-link.data" -- sleep "$SECONDS_PER_RUN" 2>/dev/null &
         perf_l=$!
+        # Syscalls per packet: one more counter pass, started alongside.
+        SC=syscalls:sys_enter_
+        for side in server link; do
+            pids=$spids
+            [ $side = server ] || pids=$lpids
+            perf stat -x, -o "$DT_BENCH_PERF/$label-$side.stat" -e raw_syscalls:sys_enter \
+                -e ${SC}read,${SC}write,${SC}epoll_wait,${SC}recvmmsg,${SC}sendmmsg \
+                -e ${SC}timerfd_settime,${SC}epoll_ctl,context-switches \
+                -p "$(echo $pids | tr ' ' ,)" -- sleep "$SECONDS_PER_RUN" 2>/dev/null &
+            [ $side = server ] && perf_s="$perf_s $!" || perf_l="$perf_l $!"
+        done
     fi
     s0=$(cpu_ticks $spids)
     l0=$(cpu_ticks $lpids)
+    read -r _ u0 n0 y0 i0 w0 q0 sq0 _ </proc/stat
     t0=$(date +%s%N)
     json=$(timeout $((SECONDS_PER_RUN + 20)) ip netns exec "$NS_C" \
         iperf3 -c "$dest" -p 5201 -t "$SECONDS_PER_RUN" -J 2>/dev/null) || true
     t1=$(date +%s%N)
     s1=$(cpu_ticks $spids)
     l1=$(cpu_ticks $lpids)
-    [ -z "$perf_s" ] || wait "$perf_s" "$perf_l" 2>/dev/null || true
+    read -r _ u1 n1 y1 i1 w1 q1 sq1 _ </proc/stat
+    [ -z "$perf_s" ] || wait $perf_s $perf_l 2>/dev/null || true
     gb=$(jq -r '(.end.sum_received.bits_per_second // 0) / 1e9' <<<"$json" 2>/dev/null || echo 0)
+    [ -z "${DT_BENCH_LOGS:-}" ] || { mkdir -p "$DT_BENCH_LOGS"; printf '%s\n' "$json" >"$DT_BENCH_LOGS/iperf-${label:-x}-$(date +%s%N).json"; }
+    local busy=$(((u1 + n1 + y1 + q1 + sq1) - (u0 + n0 + y0 + q0 + sq0)))
+    local idle=$(((i1 + w1) - (i0 + w0)))
     awk -v g="$gb" -v ds=$((s1 - s0)) -v dl=$((l1 - l0)) -v hz="$HZ" -v ns=$((t1 - t0)) \
-        'BEGIN { sec = ns / 1e9; printf "%.3f %.0f %.0f\n", g, 100 * ds / hz / sec, 100 * dl / hz / sec }'
+        -v b="$busy" -v i="$idle" \
+        'BEGIN { sec = ns / 1e9; printf "%.3f %.0f %.0f %.0f\n", g, 100 * ds / hz / sec,
+                 100 * dl / hz / sec, (b + i) ? 100 * b / (b + i) : 0 }'
 }
 
 # Results: RES[mode] = "g1 cs1 cl1;g2 cs2 cl2;..."
@@ -232,9 +253,15 @@ for ((r = 1; r <= REPS; r++)); do
             [ "$r" -ne 1 ] || label=$name
             line=$(iperf_run 198.51.100.1 "$label")
             stop_all
+            if [ -n "${DT_BENCH_LOGS:-}" ]; then
+                mkdir -p "$DT_BENCH_LOGS"
+                cp "$DT_TMP/link.err" "$DT_BENCH_LOGS/$name-$r-link.log"
+                cp "$DT_TMP/server.log" "$DT_BENCH_LOGS/$name-$r-server.log"
+            fi
         fi
         RES[$name]="${RES[$name]:-}${RES[$name]:+;}$line"
-        printf '  round %d %-24s %s Gbit/s (cpu server %s %%, link %s %%)\n' "$r" "$name" $line
+        printf '  round %d %-24s %s Gbit/s (cpu server %s %%, link %s %%, machine busy %s %%)\n' \
+            "$r" "$name" $line
     done
 done
 
@@ -247,7 +274,8 @@ stats() { # RESULT COLUMN
 
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 base=$(stats "${RES[veth]:-}" 1 | cut -d' ' -f1)
-printf '%-24s %8s %17s %8s %10s %10s  %s\n' mode Gbit/s "min..max" "of veth" "cpu srv" "cpu link" negotiated
+printf '%-24s %8s %17s %8s %9s %9s %9s  %s\n' mode Gbit/s "min..max" "of veth" "cpu srv" "cpu link" \
+    "machine" negotiated
 for name in "${ORDER[@]}"; do
     if [ -z "${RES[$name]:-}" ]; then
         printf '%-24s %s\n' "$name" "${NOTE[$name]:-no result}"
@@ -256,8 +284,9 @@ for name in "${ORDER[@]}"; do
     read -r g gmin gmax <<<"$(stats "${RES[$name]}" 1)"
     read -r cs _ _ <<<"$(stats "${RES[$name]}" 2)"
     read -r cl _ _ <<<"$(stats "${RES[$name]}" 3)"
+    read -r mb _ _ <<<"$(stats "${RES[$name]}" 4)"
     pct=$(awk -v g="$g" -v b="${base:-0}" 'BEGIN { if (b > 0) printf "%.1f %%", 100 * g / b; else print "-" }')
     if [ "$name" = veth ]; then cs=-; cl=-; fi
-    printf '%-24s %8.3f %8.3f..%-8.3f %8s %9s%% %9s%%  %s\n' "$name" "$g" "$gmin" "$gmax" "$pct" \
-        "$cs" "$cl" "${NEG[$name]:-plain veth}"
+    printf '%-24s %8.3f %8.3f..%-8.3f %8s %8s%% %8s%% %8s%%  %s\n' "$name" "$g" "$gmin" "$gmax" \
+        "$pct" "$cs" "$cl" "$mb" "${NEG[$name]:-plain veth}"
 done
