@@ -8,7 +8,8 @@
 # modes alike; each line prints the median, the spread (min..max) and the CPU of both ends,
 # from /proc/PID/stat utime+stime over the iperf3 run (100 % = one core; the link counts its
 # privileged parent and its protocol child), and how busy the whole machine was (/proc/stat:
-# 100 % = both cores; other engineers' work counts too).
+# 100 % = both cores; other engineers' work counts too). "s/GB" is CPU seconds per gigabyte
+# moved, for each end: the figure the machine's load moves least.
 #
 # DT_BENCH_PERF=DIR: also records `perf record -e cpu-clock -g` of both ends during the first
 # round of each Dialtone mode into DIR/<mode>-{server,link}.data (reports: perf report -i ...),
@@ -205,8 +206,11 @@ iperf_run() {
     local idle=$(((i1 + w1) - (i0 + w0)))
     awk -v g="$gb" -v ds=$((s1 - s0)) -v dl=$((l1 - l0)) -v hz="$HZ" -v ns=$((t1 - t0)) \
         -v b="$busy" -v i="$idle" \
-        'BEGIN { sec = ns / 1e9; printf "%.3f %.0f %.0f %.0f\n", g, 100 * ds / hz / sec,
-                 100 * dl / hz / sec, (b + i) ? 100 * b / (b + i) : 0 }'
+        'BEGIN { sec = ns / 1e9; cs = ds / hz; cl = dl / hz; gbyte = g * sec / 8;
+                 busy = (b + i) ? 100 * b / (b + i) : 0; es = gbyte > 0 ? cs / gbyte : 0;
+                 el = gbyte > 0 ? cl / gbyte : 0;
+                 printf "%.3f %.0f %.0f %.0f %.2f %.2f\n", g, 100 * cs / sec, 100 * cl / sec,
+                     busy, es, el }'
 }
 
 # Results: RES[mode] = "g1 cs1 cl1;g2 cs2 cl2;..."
@@ -260,7 +264,7 @@ for ((r = 1; r <= REPS; r++)); do
             fi
         fi
         RES[$name]="${RES[$name]:-}${RES[$name]:+;}$line"
-        printf '  round %d %-24s %s Gbit/s (cpu server %s %%, link %s %%, machine busy %s %%)\n' \
+        printf '  round %d %-24s %s Gbit/s (cpu server %s %%, link %s %%, machine busy %s %%, cpu s/GB server %s link %s)\n' \
             "$r" "$name" $line
     done
 done
@@ -274,8 +278,8 @@ stats() { # RESULT COLUMN
 
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 base=$(stats "${RES[veth]:-}" 1 | cut -d' ' -f1)
-printf '%-24s %8s %17s %8s %9s %9s %9s  %s\n' mode Gbit/s "min..max" "of veth" "cpu srv" "cpu link" \
-    "machine" negotiated
+printf '%-24s %8s %17s %8s %9s %9s %9s %8s %8s  %s\n' mode Gbit/s "min..max" "of veth" "cpu srv" \
+    "cpu link" "machine" "srv s/GB" "lnk s/GB" negotiated
 for name in "${ORDER[@]}"; do
     if [ -z "${RES[$name]:-}" ]; then
         printf '%-24s %s\n' "$name" "${NOTE[$name]:-no result}"
@@ -285,8 +289,10 @@ for name in "${ORDER[@]}"; do
     read -r cs _ _ <<<"$(stats "${RES[$name]}" 2)"
     read -r cl _ _ <<<"$(stats "${RES[$name]}" 3)"
     read -r mb _ _ <<<"$(stats "${RES[$name]}" 4)"
+    read -r es _ _ <<<"$(stats "${RES[$name]}" 5)"
+    read -r el _ _ <<<"$(stats "${RES[$name]}" 6)"
     pct=$(awk -v g="$g" -v b="${base:-0}" 'BEGIN { if (b > 0) printf "%.1f %%", 100 * g / b; else print "-" }')
-    if [ "$name" = veth ]; then cs=-; cl=-; fi
-    printf '%-24s %8.3f %8.3f..%-8.3f %8s %8s%% %8s%% %8s%%  %s\n' "$name" "$g" "$gmin" "$gmax" \
-        "$pct" "$cs" "$cl" "$mb" "${NEG[$name]:-plain veth}"
+    if [ "$name" = veth ]; then cs=-; cl=-; es=-; el=-; fi
+    printf '%-24s %8.3f %8.3f..%-8.3f %8s %8s%% %8s%% %8s%% %8s %8s  %s\n' "$name" "$g" "$gmin" \
+        "$gmax" "$pct" "$cs" "$cl" "$mb" "$es" "$el" "${NEG[$name]:-plain veth}"
 done
