@@ -49,6 +49,9 @@ printf '%s\n' "$PASSWORD" >"$DT_TMP/password"
 
 # One iperf3 server for the whole run; it listens on every address of the server namespace.
 ip netns exec "$NS_S" iperf3 -s -p 5201 >"$DT_TMP/iperf3-server.log" 2>&1 &
+IPERF_PID=$!
+# Stopped before lib.sh's cleanup so that bash has no "Killed" job to report.
+trap 'kill "$IPERF_PID" 2>/dev/null || true; wait "$IPERF_PID" 2>/dev/null || true; dt_cleanup' EXIT
 dt_wait 100 sh -c "ip netns exec $NS_S ss -ltn | grep -q :5201" || dt_fail "iperf3 -s did not start"
 
 # Does this build know the stateful preference key? (branch sessfix adds [Security]
