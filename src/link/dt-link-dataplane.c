@@ -273,7 +273,12 @@ pump(Dp *dp, DtTime now)
     DtTime deadline = dt_session_next_deadline(dp->session);
     if (dp->closing)
         deadline = dt_time_min(deadline, dp->close_bound);
-    dt_loop_set_deadline(&dp->run->loop, deadline, timer_cb, dp, NULL);
+    /* Under traffic the deadline rarely moves between batches: re-arming an unchanged timer is
+     * a timerfd_settime per wake-up for nothing. The loop clears its deadline when the timer
+     * fires, so a fired timer is always armed again. */
+    DtLoop *loop = &dp->run->loop;
+    if (deadline != loop->deadline || loop->timer_func != timer_cb || loop->timer_user != dp)
+        dt_loop_set_deadline(loop, deadline, timer_cb, dp, NULL);
 }
 
 static void

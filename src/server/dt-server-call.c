@@ -115,15 +115,15 @@ dt_server_find_call(DtServerPeer *peer, uint16_t call_id)
 
 /* ---- the data path ---- */
 
+/* Each packet goes to the coalescer (dt-server-gro.h); the caller flushes it at the end of
+ * the batch, so a GRE batch of one TCP stream becomes one or two TUN writes. */
 static void
 drain_tun(DtServerCall *call)
 {
     uint8_t *pkt;
     size_t len;
-    while (dt_session_poll_tun(call->session, &pkt, &len)) {
-        DtIoSlot slot = {.buf = pkt, .cap = (uint32_t)len, .off = 0, .len = (uint32_t)len};
-        (void)dt_tun_write_batch(&call->tun, &slot, 1, NULL);
-    }
+    while (dt_session_poll_tun(call->session, &pkt, &len))
+        dt_server_gro_add(call->server->gro, &call->tun, pkt, len);
 }
 
 static void
@@ -149,6 +149,7 @@ peer_gre_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
         dt_session_gre_input(call->session, dt_io_slot_data(slot), slot->len, now);
         drain_tun(call);
     }
+    dt_server_gro_flush(s->gro);
     /* Each touched session's control output and events. */
     for (DtServerConn *c = s->conns; c; c = c->next)
         for (DtServerCall *call = c->calls; call; call = call->next)
@@ -173,9 +174,11 @@ call_tun_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
     for (int i = 0; i < n; i++) {
         DtIoSlot *slot = &s->tun_rx.slots[i];
         uint8_t *gre;
-        size_t gre_len;
-        if (dt_session_tun_input(call->session, dt_io_slot_data(slot), slot->len, slot->off, now,
-                                 &gre, &gre_len)) {
+        size_t gre_len, vh;
+        if (!dt_server_gro_read_fixup(&call->tun, dt_io_slot_data(slot), slot->len, &vh))
+            continue;
+        if (dt_session_tun_input(call->session, dt_io_slot_data(slot) + vh, slot->len - vh,
+                                 slot->off + vh, now, &gre, &gre_len)) {
             tx[ntx] = *slot;
             tx[ntx].off = (uint32_t)(gre - slot->buf);
             tx[ntx].len = (uint32_t)gre_len;
@@ -270,6 +273,7 @@ dt_server_call_pump(DtServerCall *call, DtTime now)
     DtSessionEvent ev;
     DtServer *s = call->server;
     drain_tun(call);
+    dt_server_gro_flush(s->gro);
     dt_io_batch_reset(&s->ctl_tx);
     unsigned n = 0;
     while (n < s->ctl_tx.count) {
@@ -312,6 +316,8 @@ dt_server_call_free(DtServerCall *call)
     if (call->w_tun.fd >= 0)
         dt_loop_remove(&s->loop, &call->w_tun, NULL);
     dt_session_free(call->session);
+    if (s->gro)
+        dt_server_gro_forget(s->gro, &call->tun);
     dt_tun_clear(&call->tun);
     if (call->peer)
         peer_put(s, call->peer);
@@ -347,7 +353,8 @@ dt_server_call_request(DtServerConn *c, const DtPptpEvent *ev, DtTime now)
     DtServerCall *call;
     DtSessionConfig cfg;
     DtIoError err;
-    DtTunConfig tc = {.name = "dtsrv%d", .mtu = s->settings.policy.mtu};
+    /* The virtio-net header lets one write carry a TCP train (dt-server-gro.h). */
+    DtTunConfig tc = {.name = "dtsrv%d", .mtu = s->settings.policy.mtu, .flags = DT_TUN_VNET_HDR};
 
     if (s->stopping) {
         refuse(c, ev, DT_PPTP_OCRP_BUSY, 0, "the server is stopping", now);

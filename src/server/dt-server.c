@@ -97,7 +97,10 @@ dt_server_rearm(DtServer *s)
             if (!call->down)
                 next = dt_time_min(next, dt_session_next_deadline(call->session));
     }
-    dt_loop_set_deadline(&s->loop, next, timer_cb, s, NULL);
+    /* Called after every batch: an unchanged deadline needs no timerfd_settime (the loop
+     * clears its deadline when the timer fires, so a fired timer is armed again). */
+    if (next != s->loop.deadline || s->loop.timer_func != timer_cb || s->loop.timer_user != s)
+        dt_loop_set_deadline(&s->loop, next, timer_cb, s, NULL);
 }
 
 static DtServerCall *
@@ -309,11 +312,14 @@ dt_server_init(DtServer *s, const char *config_path)
     }
     s->pool_size = s->settings.remote_last - s->settings.remote_first + 1;
     s->pool_used = calloc(s->pool_size, 1);
-    if (!s->pool_used || dt_loop_init(&s->loop, &err) < 0 || dt_netconf_new(&s->nc, &err) < 0 ||
+    s->gro = calloc(1, sizeof *s->gro);
+    if (!s->pool_used || !s->gro || dt_loop_init(&s->loop, &err) < 0 ||
+        dt_netconf_new(&s->nc, &err) < 0 ||
         dt_io_batch_init(&s->gre_rx, DT_IO_BATCH_MAX, DT_IO_SLOT_SIZE, 0, &err) < 0 ||
         dt_io_batch_init(&s->tun_rx, DT_IO_BATCH_MAX, DT_IO_SLOT_SIZE, DT_IO_HEADROOM, &err) < 0 ||
         dt_io_batch_init(&s->ctl_tx, 8, DT_SESSION_MAX_GRE + 64, 0, &err) < 0) {
-        fprintf(stderr, "dialtone-server: %s\n", s->pool_used ? err.message : "out of memory");
+        fprintf(stderr, "dialtone-server: %s\n",
+                s->pool_used && s->gro ? err.message : "out of memory");
         return 1;
     }
     sigemptyset(&set);
@@ -377,6 +383,7 @@ dt_server_clear(DtServer *s)
     if (s->loop.epfd > 0)
         dt_loop_clear(&s->loop);
     free(s->pool_used);
+    free(s->gro);
     dt_crypto_free(s->crypto);
     dt_secrets_table_free(s->secrets);
     dt_server_settings_clear(&s->settings);

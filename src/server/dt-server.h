@@ -16,6 +16,7 @@
 #include "dt-netconf.h"
 #include "dt-policy-common.h"
 #include "dt-pptp-ctrl.h"
+#include "dt-server-gro.h"
 #include "dt-session.h"
 #include "dt-tcp.h"
 #include "dt-tun.h"
@@ -82,6 +83,7 @@ struct DtServer {
     bool stopping;
     DtTime stop_bound;
     DtIoBatch gre_rx, tun_rx, ctl_tx;
+    DtServerGro *gro; /* joins the TUN writes of one batch (dt-server-gro.h) */
 };
 
 /* Loads the config and secrets, listens; returns 0 or an exit status with the message printed. */
