@@ -20,7 +20,7 @@
 #define MASK (HIST - 1)
 #define MIN_MATCH 3
 #define MAX_MATCH (HIST - 1)
-#define DEFAULT_CHAIN 16
+#define DEFAULT_CHAIN 4
 /* A match this long shortens the rest of the search. */
 #define FAIR_MATCH 24
 /* A match this long is taken without looking further. */
@@ -352,9 +352,10 @@ dt_mppc_compress(DtMppcCompressor *c, const uint8_t *in, size_t len, uint8_t *ou
         } else {
             k_from = 1;
         }
-        for (uint32_t k = k_from; k < m.len; k++)
-            if (n - (i + k) >= MIN_MATCH)
-                insert(c, vp + i + k);
+        /* Positions with fewer than MIN_MATCH octets left start no match. */
+        uint32_t k_end = n - i - (MIN_MATCH - 1) < m.len ? n - i - (MIN_MATCH - 1) : m.len;
+        for (uint32_t k = k_from; k < k_end; k++)
+            insert(c, vp + i + k);
         i += m.len;
     }
     if (!w.full && w.bits > 0) {
