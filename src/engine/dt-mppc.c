@@ -27,7 +27,7 @@
 #define GOOD_MATCH 64
 /* Positions inserted at each end of a match longer than LONG_MATCH (runs). */
 #define INSERT_ENDS 16
-#define LONG_MATCH 256
+#define LONG_MATCH 64
 /* Literals after which a packet that saved nothing is sent uncompressed. */
 #define GIVE_UP_AFTER 512
 /* Lazy evaluation only for matches shorter than this. */
