@@ -227,8 +227,29 @@ bench(Corpus *c, DtMppcCompressor *z, DtMppcDecompressor *d, MPPC_CONTEXT *fz, M
            ours, (double)ours / in_total, oc, od, theirs, (double)theirs / in_total, fc, fdd);
 }
 
+/* `bench-mppc once ours|freerdp seq|mix`: one stream compressed 4 times and
+ * nothing else, for instruction counts under callgrind (the machine is too
+ * noisy for seconds to compare small changes). */
+static int
+run_once(const char *who, const char *what, Corpus *seq, Corpus *mix, DtMppcCompressor *z,
+         MPPC_CONTEXT *fz)
+{
+    bool ours = strcmp(who, "ours") == 0;
+    Corpus *c = strcmp(what, "seq") == 0 ? seq : strcmp(what, "mix") == 0 ? mix : NULL;
+    if ((!ours && strcmp(who, "freerdp") != 0) || !c) {
+        fprintf(stderr, "usage: bench-mppc [once ours|freerdp seq|mix]\n");
+        return 2;
+    }
+    size_t out = 0;
+    for (int rep = 0; rep < 4; rep++)
+        out += ours ? ours_compress(c, z, outs, oflags, olens)
+                    : freerdp_compress(c, fz, fouts, fflags, flens);
+    printf("%s %s: %zu octets out\n", who, what, out);
+    return 0;
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
     static const char *files[] = {"bells.in",       "text1400.in", "random1400.in",  "zeros1400.in",
                                   "bytes0to255.in", "run8000.in",  "ppp_ipv4_dns.in"};
@@ -242,10 +263,17 @@ main(void)
     MPPC_CONTEXT *fz = mppc_context_new(0, TRUE);
     MPPC_CONTEXT *fd = mppc_context_new(0, FALSE);
 
-    printf("%-24s %7s | %-38s | %-38s\n", "", "", "dialtone", "FreeRDP 2 (level 0, 8 KB)");
-    printf("%-24s %7s | %7s %6s %7s %7s | %7s %6s %7s %7s\n", "corpus", "octets", "out", "ratio",
-           "c MB/s", "d MB/s", "out", "ratio", "c MB/s", "d MB/s");
-    for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+    bool once = argc == 4 && strcmp(argv[1], "once") == 0;
+    if (argc > 1 && !once) {
+        fprintf(stderr, "usage: bench-mppc [once ours|freerdp seq|mix]\n");
+        return 2;
+    }
+    if (!once)
+        printf("%-24s %7s | %-38s | %-38s\n", "", "", "dialtone", "FreeRDP 2 (level 0, 8 KB)");
+    if (!once)
+        printf("%-24s %7s | %7s %6s %7s %7s | %7s %6s %7s %7s\n", "corpus", "octets", "out",
+               "ratio", "c MB/s", "d MB/s", "out", "ratio", "c MB/s", "d MB/s");
+    for (size_t f = 0; !once && f < sizeof(files) / sizeof(files[0]); f++) {
         static Corpus c;
         c.name = files[f];
         c.stream = false;
@@ -275,9 +303,11 @@ main(void)
         seq.pkt[i] = sp[i % 8];
         seq.len[i] = sl[i % 8];
     }
-    bench(&seq, z, d, fz, fd);
     static Corpus mix;
     make_traffic(&mix);
+    if (once)
+        return run_once(argv[2], argv[3], &seq, &mix, z, fz);
+    bench(&seq, z, d, fz, fd);
     bench(&mix, z, d, fz, fd);
     if (errors)
         printf("!! %ld packets did not decompress to their input\n", errors);

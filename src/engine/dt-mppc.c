@@ -20,18 +20,23 @@
 #define MASK (HIST - 1)
 #define MIN_MATCH 3
 #define MAX_MATCH (HIST - 1)
-#define DEFAULT_CHAIN 16
+#define DEFAULT_CHAIN 4
 /* A match this long shortens the rest of the search. */
 #define FAIR_MATCH 24
 /* A match this long is taken without looking further. */
 #define GOOD_MATCH 64
 /* Positions inserted at each end of a match longer than LONG_MATCH (runs). */
 #define INSERT_ENDS 16
-#define LONG_MATCH 256
+#define LONG_MATCH 64
 /* Literals after which a packet that saved nothing is sent uncompressed. */
 #define GIVE_UP_AFTER 512
 /* Lazy evaluation only for matches shorter than this. */
 #define LAZY_MATCH 8
+/* After this many literals in a row the search steps over octets, one more
+ * per SKIP_SHIFT-th further literal (LZ4's acceleration): random payloads
+ * cost little, and text, where matches come often, never gets there. */
+#define SKIP_AFTER 32
+#define SKIP_SHIFT 4
 
 /* ---- shared ------------------------------------------------------------ */
 
@@ -122,10 +127,20 @@ literal_bits(const uint8_t *p, uint32_t n)
     return 8 * n + high;
 }
 
+/* The three octets at p, hashed.  One 32-bit load: every caller has at
+ * least three octets of the packet left at p, and a packet ends at least
+ * DT_MPPC_END_GUARD + 1 octets before the history's end, so the fourth
+ * octet (masked off) is still inside the history. */
 static inline uint32_t
 hash3(const uint8_t *p)
 {
-    uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+    uint32_t v;
+    memcpy(&v, p, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v >>= 8;
+#else
+    v <<= 8;
+#endif
     return (v * 2654435761u) >> (32 - DT_MPPC_HASH_BITS);
 }
 
@@ -286,7 +301,7 @@ dt_mppc_compress(DtMppcCompressor *c, const uint8_t *in, size_t len, uint8_t *ou
 
     size_t limit = cap < len - 1 ? cap : len - 1;
     BitWriter w = {out, limit, 0, 0, 0, false};
-    uint32_t i = 0, k_from;
+    uint32_t i = 0, k_from, misses = 0;
     Match next = {0, 0, 0};
     bool have_next = false;
     while (i < n && !w.full) {
@@ -304,17 +319,28 @@ dt_mppc_compress(DtMppcCompressor *c, const uint8_t *in, size_t len, uint8_t *ou
                 m.len = 0;
         }
         if (m.len < MIN_MATCH) {
-            put_literal(&w, in[i]);
-            i++;
+            uint32_t run = 1;
+            if (++misses > SKIP_AFTER) {
+                run += (misses - SKIP_AFTER) >> SKIP_SHIFT;
+                if (run > n - i)
+                    run = n - i;
+                if (run > 1)
+                    have_next = false; /* it was for the octet after this one */
+            }
+            uint32_t before = i;
+            for (uint32_t e = i + run; i < e; i++)
+                put_literal(&w, in[i]);
             /* Incompressible data (encrypted or already compressed
              * payloads) goes uncompressed anyway: stop searching once the
              * first part has saved nothing. */
-            if (i == GIVE_UP_AFTER && w.n >= i && n - i > GIVE_UP_AFTER / 2) {
+            if (before < GIVE_UP_AFTER && i >= GIVE_UP_AFTER && w.n >= i &&
+                n - i > GIVE_UP_AFTER / 2) {
                 w.full = true;
                 break;
             }
             continue;
         }
+        misses = 0;
         put_copy(&w, m.off, m.len);
         have_next = false;
         /* Inside a very long match (a run) only its ends seed later
@@ -326,9 +352,10 @@ dt_mppc_compress(DtMppcCompressor *c, const uint8_t *in, size_t len, uint8_t *ou
         } else {
             k_from = 1;
         }
-        for (uint32_t k = k_from; k < m.len; k++)
-            if (n - (i + k) >= MIN_MATCH)
-                insert(c, vp + i + k);
+        /* Positions with fewer than MIN_MATCH octets left start no match. */
+        uint32_t k_end = n - i - (MIN_MATCH - 1) < m.len ? n - i - (MIN_MATCH - 1) : m.len;
+        for (uint32_t k = k_from; k < k_end; k++)
+            insert(c, vp + i + k);
         i += m.len;
     }
     if (!w.full && w.bits > 0) {
