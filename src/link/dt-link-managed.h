@@ -2,7 +2,7 @@
  * protocol the two speak over the socketpair the helper passes as fd 3.
  *
  * The socket is SOCK_SEQPACKET, so the kernel keeps record boundaries: one record is one
- * frame, at most DT_MANAGED_FRAME_MAX octets: the type (one octet), three zero octets, then the
+ * frame, at most DT_MANAGED_FRAME_MAX octets: the type (one octet), seven zero octets, then the
  * GVariant of the type's signature below in GLib's serialized normal form. A record that is
  * too short, has an unknown type, or whose body is not in normal form is refused (the worker
  * ends; the helper kills the worker).
@@ -18,7 +18,7 @@
 
 #define DT_MANAGED_FD 3
 #define DT_MANAGED_FRAME_MAX 65536
-#define DT_MANAGED_HEADER 4
+#define DT_MANAGED_HEADER 8 /* keeps the body 8-aligned, as GVariant needs */
 
 typedef enum {
     /* helper → worker */
