@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dt-link-exit.h"
+#include "dt-link-managed.h"
 #include "dt-link-standalone.h"
 #include "dt-selftest.h"
 #include "dt-tcp.h"
@@ -85,6 +86,8 @@ main(int argc, char **argv)
     const char *pw_file = NULL;
     int opt;
 
+    if (argc == 2 && strcmp(argv[1], "--managed") == 0) /* dialtone-helper's worker, fd 3 */
+        return dt_link_managed_main();
     while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         switch (opt) {
         case OPT_SELF_TEST:

@@ -217,6 +217,8 @@ drain_events(Dp *dp)
             dp->down = true;
             break;
         }
+        if (dp->run->hooks && dp->run->hooks->event)
+            dp->run->hooks->event(dp->run, &ev, dp->run->hooks->user);
     }
 }
 
@@ -452,6 +454,7 @@ dt_link_dataplane_run(DtLinkRun *run)
         snprintf(run->message, sizeof run->message, "Cannot watch the link's sockets");
         goto out;
     }
+    run->session = dp->session;
     dt_session_start(dp->session, dt_io_now());
     pump(dp, dt_io_now());
     if (!dp->down && dt_loop_run(&run->loop, &err) < 0) {
@@ -476,6 +479,7 @@ dt_link_dataplane_run(DtLinkRun *run)
     }
     rc = 0;
 out:
+    run->session = NULL;
     dt_session_free(dp->session);
     dt_io_batch_clear(&dp->gre_rx);
     dt_io_batch_clear(&dp->tun_rx);

@@ -118,11 +118,14 @@ tear_down(DtLinkRun *run)
         removed = dt_link_netcfg_undo(&run->netcfg, &failed);
         dt_log("stage=cleanup routes_removed=%zu routes_failed=%zu", removed, failed);
         dt_link_netcfg_clear(&run->netcfg);
+        run->netcfg_ready = false;
     }
     if (run->loop_ready)
         dt_loop_clear(&run->loop);
+    run->loop_ready = false;
     if (run->sigfd >= 0)
         close(run->sigfd);
+    run->sigfd = -1;
     dt_link_secret_clear(&run->secret);
     dt_link_profile_clear(&run->profile);
 }
@@ -130,14 +133,21 @@ tear_down(DtLinkRun *run)
 static int
 run_link(DtLinkRun *run)
 {
-    DtIoError err;
     char why[512];
-    int status;
 
     if (dt_link_profile_load(&run->profile, run->options->profile_path, why, sizeof why) < 0)
         return fail_with(run, DT_EXIT_USAGE, "%s", why);
     if (dt_link_secret_read(&run->secret, run->options->password_path, why, sizeof why) < 0)
         return fail_with(run, DT_EXIT_USAGE, "%s", why);
+    return dt_link_run_prepared(run);
+}
+
+int
+dt_link_run_prepared(DtLinkRun *run)
+{
+    DtIoError err;
+    int status;
+
     dt_log("stage=profile name=\"%s\" server=%s user=%s encryption=%s stateful=%s mppc=%s",
            run->profile.name, run->profile.server, run->profile.user,
            dt_policy_encryption_to_string(run->profile.policy.encryption),
@@ -154,6 +164,8 @@ run_link(DtLinkRun *run)
     if (dt_link_netcfg_init(&run->netcfg, &err) < 0)
         return fail_with(run, DT_EXIT_OTHER, "%s", err.message);
     run->netcfg_ready = true;
+    if (run->hooks && run->hooks->loop_ready && run->hooks->loop_ready(run, run->hooks->user) < 0)
+        return fail_with(run, DT_EXIT_OTHER, "Cannot watch the helper's socket");
 
     status = reach_server(run);
     if (status != 0 || run->stop_requested)
@@ -166,21 +178,39 @@ run_link(DtLinkRun *run)
     return (int)dt_link_exit_for_reason(run->reason);
 }
 
+DtLinkRun *
+dt_link_run_new(const DtLinkOptions *options)
+{
+    DtLinkRun *run = calloc(1, sizeof *run);
+    if (!run)
+        return NULL;
+    run->options = options;
+    run->sigfd = -1;
+    run->tcp.fd = -1;
+    run->gre.fd = -1;
+    run->tun.fd = -1;
+    return run;
+}
+
+void
+dt_link_run_free(DtLinkRun *run)
+{
+    if (!run)
+        return;
+    tear_down(run);
+    free(run);
+}
+
 int
 dt_link_standalone_main(const DtLinkOptions *options)
 {
-    DtLinkRun *run = calloc(1, sizeof *run);
+    DtLinkRun *run = dt_link_run_new(options);
     int status;
 
     if (!run) {
         fprintf(stderr, "dialtone-link: out of memory\n");
         return DT_EXIT_OTHER;
     }
-    run->options = options;
-    run->sigfd = -1;
-    run->tcp.fd = -1;
-    run->gre.fd = -1;
-    run->tun.fd = -1;
     /* The password and, later, the MPPE keys live in this process: keep them out of core
      * dumps and away from ptrace by other users. */
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);

@@ -15,6 +15,7 @@
 #include "dt-loop.h"
 #include "dt-policy-common.h"
 #include "dt-reason.h"
+#include "dt-session.h"
 #include "dt-tcp.h"
 #include "dt-tun.h"
 
@@ -27,9 +28,22 @@ typedef struct {
     uint32_t connect_timeout_ms;
 } DtLinkOptions;
 
-/* Everything one standalone run owns; heap-allocated (the socket scratch is large). */
+typedef struct DtLinkRun DtLinkRun;
+
+/* What --managed (dt-link-managed.c) adds to a run; NULL for --standalone. */
 typedef struct {
+    /* The loop exists, the server is not reached yet: add watches. Returns 0 or -1. */
+    int (*loop_ready)(DtLinkRun *run, void *user);
+    /* Every session event, after the run handled it (network-up is applied by then). */
+    void (*event)(DtLinkRun *run, const DtSessionEvent *ev, void *user);
+    void *user;
+} DtLinkHooks;
+
+/* Everything one standalone run owns; heap-allocated (the socket scratch is large). */
+struct DtLinkRun {
     const DtLinkOptions *options;
+    const DtLinkHooks *hooks; /* NULL: none */
+    DtSession *session;       /* while dt_link_dataplane_run() runs, else NULL */
     DtLinkProfile profile;
     DtLinkSecret secret;
     int sigfd; /* SIGINT, SIGTERM: orderly disconnect */
@@ -46,9 +60,15 @@ typedef struct {
     DtReason reason;
     char message[512];
     bool stop_requested;
-} DtLinkRun;
+};
 
 /* Runs the link; returns the exit status (DtLinkExit). */
 int dt_link_standalone_main(const DtLinkOptions *options);
+
+/* The shared steps, for --managed: a zeroed run with no fds open; run one whose profile and
+ * secret are already filled in (needs root) and return the exit status; release it all. */
+DtLinkRun *dt_link_run_new(const DtLinkOptions *options);
+int dt_link_run_prepared(DtLinkRun *run);
+void dt_link_run_free(DtLinkRun *run);
 
 #endif /* DT_LINK_STANDALONE_H */

@@ -51,19 +51,16 @@ parse_dns(char **list, DtInetAddr *out, size_t max)
     return n;
 }
 
-int
-dt_link_profile_load(DtLinkProfile *lp, const char *path, char *why, size_t why_size)
+/* The checks --standalone and --managed share; origin names the profile in messages. */
+static int
+link_profile_from_profile(DtLinkProfile *lp, const DtProfile *p, const char *origin, char *why,
+                          size_t why_size)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(DtProfile) p = NULL;
+    const char *path = origin;
 
-    memset(lp, 0, sizeof *lp);
-    p = dt_profile_load_file(path, &error);
-    if (!p)
-        return fail(why, why_size, "%s", error->message);
     if (p->type != DT_PROFILE_TYPE_PPTP)
         return fail(why, why_size, "%s: [Profile] Type: %s", path,
-                    "--standalone runs PPTP profiles; this one is a dial-up profile");
+                    "a link runs PPTP profiles; this one is a dial-up profile");
     if (!p->pptp.server || !*p->pptp.server)
         return fail(why, why_size, "%s: [PPTP] Server: %s", path, "missing");
     if (!p->pptp.user || !*p->pptp.user)
@@ -71,7 +68,7 @@ dt_link_profile_load(DtLinkProfile *lp, const char *path, char *why, size_t why_
                     "missing (the server needs a user name)");
     if (p->dial_first)
         return fail(why, why_size, "%s: [Profile] DialFirst: %s", path,
-                    "--standalone cannot dial first; bring the dial-up link up another way");
+                    "dialling first is not supported yet; bring the dial-up link up another way");
 
     lp->path = g_strdup(path);
     lp->id = g_strdup(p->id);
@@ -99,6 +96,36 @@ dt_link_profile_load(DtLinkProfile *lp, const char *path, char *why, size_t why_
     lp->n_dns = parse_dns(p->ipv4.dns.servers, lp->dns, DT_DNS_MAX);
     lp->ipv6 = p->ipv6.enabled;
     return 0;
+}
+
+int
+dt_link_profile_load(DtLinkProfile *lp, const char *path, char *why, size_t why_size)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DtProfile) p = NULL;
+
+    memset(lp, 0, sizeof *lp);
+    p = dt_profile_load_file(path, &error);
+    if (!p)
+        return fail(why, why_size, "%s", error->message);
+    return link_profile_from_profile(lp, p, path, why, why_size);
+}
+
+int
+dt_link_profile_from_variant_data(DtLinkProfile *lp, const void *data, size_t len, char *why,
+                                  size_t why_size)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DtProfile) p = NULL;
+    g_autoptr(GVariant) v = NULL;
+
+    memset(lp, 0, sizeof *lp);
+    v = g_variant_ref_sink(g_variant_new_from_data(G_VARIANT_TYPE_VARDICT, g_memdup2(data, len),
+                                                   len, FALSE, g_free, NULL));
+    p = dt_profile_from_variant(v, NULL, &error);
+    if (!p)
+        return fail(why, why_size, "%s", error->message);
+    return link_profile_from_profile(lp, p, "profile", why, why_size);
 }
 
 void

@@ -37,6 +37,10 @@ typedef struct {
 /* Loads and validates a PPTP profile file (src/common's rules: file, line and key in the
  * message). Returns 0, or -1 with the sentence in why. */
 int dt_link_profile_load(DtLinkProfile *p, const char *path, char *why, size_t why_size);
+/* The same from a serialized a{sv} (dt_profile_to_variant()'s form, GLib's normal form), as
+ * the helper sends it to dialtone-link --managed. */
+int dt_link_profile_from_variant_data(DtLinkProfile *p, const void *data, size_t len, char *why,
+                                      size_t why_size);
 void dt_link_profile_clear(DtLinkProfile *p);
 
 typedef struct {

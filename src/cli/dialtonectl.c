@@ -1,0 +1,42 @@
+/* dialtonectl — Dialtone's command line: one file per subcommand, and this table, which also
+ * drives --help (as wireguard-tools' wg does). It talks to dialtone-helper on the system bus. */
+#include "dt-ctl.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const DtCtlCommand commands[] = {
+    {"list", dt_ctl_list, "", "list the profiles in your profile folder"},
+    {"status", dt_ctl_status, "[NAME|PATH]",
+     "show the running connections and what they negotiated"},
+    {"connect", dt_ctl_connect, "NAME|--file FILE [--password-stdin]",
+     "connect a profile and wait until it is up (password from the keyring by default)"},
+    {"disconnect", dt_ctl_disconnect, "NAME|PATH", "disconnect a running connection and wait"},
+    {"monitor", dt_ctl_monitor, "", "print stage changes, log lines and traffic as they happen"},
+};
+
+static void
+usage(FILE *out)
+{
+    fprintf(out, "Usage: dialtonectl COMMAND [ARGS]\n\nCommands:\n");
+    for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
+        fprintf(out, "  %-11s %-36s %s\n", commands[i].name, commands[i].args, commands[i].help);
+    fprintf(out, "\nExit status: 0 done, 1 failed, 2 usage, 3 not authorized, 4 invalid argument,\n"
+                 "5 the helper cannot be reached.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? DT_CTL_USAGE : DT_CTL_OK;
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "dialtonectl: unknown command “%s”\n", argv[1]);
+    usage(stderr);
+    return DT_CTL_USAGE;
+}

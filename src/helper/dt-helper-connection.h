@@ -1,0 +1,38 @@
+/* dt-helper-connection.h — one live connection: its bus object (org.dialtone.Connection1) and
+ * the dialtone-link --managed worker behind it.
+ *
+ * The worker's records (dt-link-managed.h) become properties and signals; its exit is
+ * noticed and, when it left no typed reason, mapped to Error from how it ended. Only
+ * validated values reach dt_helper_connection_start(). */
+#ifndef DT_HELPER_CONNECTION_H
+#define DT_HELPER_CONNECTION_H
+
+#include "dt-helper-generated.h"
+#include "dt-profile.h"
+
+G_BEGIN_DECLS
+
+typedef struct _DtHelperConnection DtHelperConnection;
+
+/* Called once when the worker has exited and the final State/Error are set. */
+typedef void (*DtHelperConnectionEndedFunc)(DtHelperConnection *c, gpointer user_data);
+
+/* Exports a Connection1 at path on bus and spawns link_path --managed with the profile,
+ * the password and the options (a{sv}, already validated). */
+DtHelperConnection *dt_helper_connection_start(GDBusConnection *bus, const char *path,
+                                               const char *link_path, const DtProfile *profile,
+                                               const char *password, GVariant *options, guint owner,
+                                               DtHelperConnectionEndedFunc ended,
+                                               gpointer user_data, GError **error);
+/* Unexports the object; a worker still running is killed. */
+void dt_helper_connection_free(DtHelperConnection *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DtHelperConnection, dt_helper_connection_free)
+
+const char *dt_helper_connection_get_path(DtHelperConnection *c);
+gboolean dt_helper_connection_is_running(DtHelperConnection *c);
+/* SIGTERM to the worker: an orderly disconnect. */
+void dt_helper_connection_stop(DtHelperConnection *c);
+
+G_END_DECLS
+
+#endif /* DT_HELPER_CONNECTION_H */

@@ -1,0 +1,291 @@
+/* dt-helper.c — see dt-helper.h. */
+#include "dt-helper.h"
+
+#include "dt-helper-auth.h"
+#include "dt-helper-connection.h"
+#include "dt-helper-error.h"
+#include "dt-helper-generated.h"
+#include "dt-profile.h"
+#include "dt-validate.h"
+
+#include <string.h>
+
+#define CONNECTIONS_MAX 16
+/* How long an ended connection stays on the bus, so its Error can be read. */
+#define LINGER_SECONDS 30
+#define PASSWORD_MAX 256 /* RFC 2759 §4 */
+
+struct _DtHelper {
+    DtDBusHelper1 *iface;
+    GDBusConnection *bus;
+    char *link_path;
+    GPtrArray *connections; /* DtHelperConnection, running or lingering, oldest first */
+    guint next_id;
+    GSourceFunc stopped;
+    gpointer stopped_data;
+};
+
+static GError *invalid(const char *argument, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static GError *
+invalid(const char *argument, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *words = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    return g_error_new(DT_HELPER_ERROR, DT_HELPER_ERROR_INVALID_ARGUMENT, "Argument “%s”: %s",
+                       argument, words);
+}
+
+gboolean
+dt_helper_validate_secrets(GVariant *secrets, const char **password, GError **error)
+{
+    GVariantIter iter;
+    const char *key;
+    GVariant *value;
+
+    *password = NULL;
+    g_variant_iter_init(&iter, secrets);
+    while (g_variant_iter_loop(&iter, "{&sv}", &key, &value)) {
+        if (strcmp(key, "password") != 0) {
+            g_propagate_error(error, invalid("secrets", "unknown key “%s”; send only “password”",
+                                             g_utf8_validate(key, -1, NULL) ? key : "?"));
+            g_variant_unref(value);
+            return FALSE;
+        }
+        if (!g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)) {
+            g_propagate_error(error, invalid("secrets",
+                                             "key “password” has type “%s”; send a "
+                                             "string “s”",
+                                             g_variant_get_type_string(value)));
+            g_variant_unref(value);
+            return FALSE;
+        }
+        *password = g_variant_get_string(value, NULL);
+    }
+    /* The value itself is never echoed. */
+    if (*password == NULL || **password == '\0') {
+        g_propagate_error(error, invalid("secrets", "key “password” is missing or empty"));
+        return FALSE;
+    }
+    if (g_utf8_strlen(*password, -1) > PASSWORD_MAX) {
+        g_propagate_error(
+            error, invalid("secrets", "key “password” is longer than %d characters", PASSWORD_MAX));
+        return FALSE;
+    }
+    for (const char *p = *password; *p; p++) {
+        if (*p == '\n' || *p == '\r') {
+            g_propagate_error(error, invalid("secrets", "key “password” contains a line break"));
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static gboolean
+valid_ifname(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 15)
+        return FALSE;
+    for (const char *p = s; *p; p++)
+        if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_' && *p != '.')
+            return FALSE;
+    return TRUE;
+}
+
+gboolean
+dt_helper_validate_options(GVariant *options, GError **error)
+{
+    GVariantIter iter;
+    const char *key;
+    GVariant *value;
+
+    g_variant_iter_init(&iter, options);
+    while (g_variant_iter_loop(&iter, "{&sv}", &key, &value)) {
+        GError *e = NULL;
+        if (strcmp(key, "interface") == 0) {
+            if (!g_variant_is_of_type(value, G_VARIANT_TYPE_STRING))
+                e = invalid("options", "key “interface” has type “%s”; send a string “s”",
+                            g_variant_get_type_string(value));
+            else if (!valid_ifname(g_variant_get_string(value, NULL)))
+                e = invalid("options", "key “interface”: use 1 to 15 letters, digits, “-”, “_” "
+                                       "or “.”");
+        } else if (strcmp(key, "connect-timeout") == 0) {
+            if (!g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32))
+                e = invalid("options", "key “connect-timeout” has type “%s”; send “u” seconds",
+                            g_variant_get_type_string(value));
+            else if (g_variant_get_uint32(value) < 1 || g_variant_get_uint32(value) > 600)
+                e = invalid("options", "key “connect-timeout”: use 1 to 600 seconds, not %u",
+                            g_variant_get_uint32(value));
+        } else {
+            g_autoptr(GString) why = g_string_new(NULL);
+            e = invalid("options", "unknown key “%s”; known: “interface”, “connect-timeout”",
+                        dt_validate_text(key, 64, FALSE, why) ? key : "?");
+        }
+        if (e) {
+            g_propagate_error(error, e);
+            g_variant_unref(value);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static guint
+count_running(DtHelper *h)
+{
+    guint n = 0;
+    for (guint i = 0; i < h->connections->len; i++)
+        n += dt_helper_connection_is_running(g_ptr_array_index(h->connections, i));
+    return n;
+}
+
+typedef struct {
+    DtHelper *helper;
+    DtHelperConnection *connection;
+} Linger;
+
+static gboolean
+on_linger_done_cb(gpointer user_data)
+{
+    Linger *l = user_data;
+    g_ptr_array_remove(l->helper->connections, l->connection);
+    g_free(l);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+on_connection_ended_cb(DtHelperConnection *c, gpointer user_data)
+{
+    DtHelper *h = user_data;
+    Linger *l = g_new0(Linger, 1);
+    l->helper = h;
+    l->connection = c;
+    g_timeout_add_seconds(LINGER_SECONDS, on_linger_done_cb, l);
+    if (h->stopped && count_running(h) == 0)
+        g_idle_add(h->stopped, h->stopped_data);
+}
+
+static gboolean
+on_handle_connect_cb(DtDBusHelper1 *iface, GDBusMethodInvocation *invocation, GVariant *profile_v,
+                     GVariant *secrets, GVariant *options, gpointer user_data)
+{
+    DtHelper *h = user_data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DtProfile) dial_first = NULL;
+    g_autoptr(DtProfile) profile = NULL;
+    const char *password = NULL;
+    guint uid = dt_helper_auth_caller_uid(invocation);
+
+    profile = dt_profile_from_variant(profile_v, &dial_first, &error);
+    if (!profile) {
+        /* dt-profile names the key and what is wrong; one error name for every bad argument. */
+        g_dbus_method_invocation_return_error(invocation, DT_HELPER_ERROR,
+                                              DT_HELPER_ERROR_INVALID_ARGUMENT,
+                                              "Argument “profile”: %s", error->message);
+        return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+    if (!dt_helper_validate_secrets(secrets, &password, &error) ||
+        !dt_helper_validate_options(options, &error)) {
+        g_dbus_method_invocation_return_gerror(invocation, error);
+        return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+    if (profile->type != DT_PROFILE_TYPE_PPTP || dial_first) {
+        g_dbus_method_invocation_return_error(
+            invocation, DT_HELPER_ERROR, DT_HELPER_ERROR_NOT_SUPPORTED,
+            "Profile “%s”: this helper runs PPTP profiles without DialFirst only, for now",
+            profile->name);
+        return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+    if (!profile->pptp.user || !*profile->pptp.user) {
+        g_dbus_method_invocation_return_error(invocation, DT_HELPER_ERROR,
+                                              DT_HELPER_ERROR_INVALID_ARGUMENT,
+                                              "Argument “profile”: key PPTP.User is missing; the "
+                                              "server needs a user name");
+        return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+    if (count_running(h) >= CONNECTIONS_MAX) {
+        g_dbus_method_invocation_return_error(invocation, DT_HELPER_ERROR, DT_HELPER_ERROR_LIMIT,
+                                              "Already %d connections; disconnect one first",
+                                              CONNECTIONS_MAX);
+        return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+    g_autofree char *path = g_strdup_printf("/org/dialtone/Connection/%u", ++h->next_id);
+    DtHelperConnection *c =
+        dt_helper_connection_start(h->bus, path, h->link_path, profile, password, options, uid,
+                                   on_connection_ended_cb, h, &error);
+    if (!c) {
+        g_dbus_method_invocation_return_error(invocation, DT_HELPER_ERROR, DT_HELPER_ERROR_FAILED,
+                                              "Cannot start the link: %s", error->message);
+        return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+    g_ptr_array_add(h->connections, c);
+    dt_dbus_helper1_complete_connect(iface, invocation, path);
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_handle_list_connections_cb(DtDBusHelper1 *iface, GDBusMethodInvocation *invocation,
+                              gpointer user_data)
+{
+    DtHelper *h = user_data;
+    g_autoptr(GPtrArray) paths = g_ptr_array_new();
+    for (guint i = 0; i < h->connections->len; i++) {
+        DtHelperConnection *c = g_ptr_array_index(h->connections, i);
+        if (dt_helper_connection_is_running(c))
+            g_ptr_array_add(paths, (gpointer)dt_helper_connection_get_path(c));
+    }
+    g_ptr_array_add(paths, NULL);
+    dt_dbus_helper1_complete_list_connections(iface, invocation, (const char *const *)paths->pdata);
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+DtHelper *
+dt_helper_new(const char *link_path)
+{
+    DtHelper *h = g_new0(DtHelper, 1);
+    h->link_path = g_strdup(link_path);
+    h->connections = g_ptr_array_new_with_free_func((GDestroyNotify)dt_helper_connection_free);
+    h->iface = dt_dbus_helper1_skeleton_new();
+    dt_dbus_helper1_set_version(h->iface, DT_VERSION);
+    dt_helper_auth_attach(G_DBUS_INTERFACE_SKELETON(h->iface));
+    g_signal_connect(h->iface, "handle-connect", G_CALLBACK(on_handle_connect_cb), h);
+    g_signal_connect(h->iface, "handle-list-connections", G_CALLBACK(on_handle_list_connections_cb),
+                     h);
+    return h;
+}
+
+void
+dt_helper_free(DtHelper *h)
+{
+    if (!h)
+        return;
+    g_ptr_array_unref(h->connections);
+    if (h->bus)
+        g_dbus_interface_skeleton_unexport(G_DBUS_INTERFACE_SKELETON(h->iface));
+    g_clear_object(&h->iface);
+    g_clear_object(&h->bus);
+    g_free(h->link_path);
+    g_free(h);
+}
+
+gboolean
+dt_helper_export(DtHelper *h, GDBusConnection *bus, GError **error)
+{
+    h->bus = g_object_ref(bus);
+    return g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(h->iface), bus,
+                                            "/org/dialtone/Helper1", error);
+}
+
+void
+dt_helper_stop_all(DtHelper *h, GSourceFunc done, gpointer user_data)
+{
+    h->stopped = done;
+    h->stopped_data = user_data;
+    for (guint i = 0; i < h->connections->len; i++)
+        dt_helper_connection_stop(g_ptr_array_index(h->connections, i));
+    if (count_running(h) == 0)
+        g_idle_add(done, user_data);
+}

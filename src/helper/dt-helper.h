@@ -1,0 +1,27 @@
+/* dt-helper.h — the org.dialtone.Helper1 object: Connect (every argument validated, here and
+ * nowhere else), ListConnections, and the connections it owns. */
+#ifndef DT_HELPER_H
+#define DT_HELPER_H
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct _DtHelper DtHelper;
+
+DtHelper *dt_helper_new(const char *link_path);
+void dt_helper_free(DtHelper *h);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DtHelper, dt_helper_free)
+
+gboolean dt_helper_export(DtHelper *h, GDBusConnection *bus, GError **error);
+/* Asks every running worker to disconnect; done() runs once none runs any more. */
+void dt_helper_stop_all(DtHelper *h, GSourceFunc done, gpointer user_data);
+
+/* The checks Connect applies to its secrets and options dictionaries; exposed for tests.
+ * *password points into secrets. */
+gboolean dt_helper_validate_secrets(GVariant *secrets, const char **password, GError **error);
+gboolean dt_helper_validate_options(GVariant *options, GError **error);
+
+G_END_DECLS
+
+#endif /* DT_HELPER_H */

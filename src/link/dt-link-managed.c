@@ -1,0 +1,350 @@
+/* dt-link-managed.c — dialtone-link --managed (see dt-link-managed.h).
+ *
+ * The run is the --standalone one (dt-link-standalone.c): only where the profile and the
+ * password come from, and where progress goes, differ. TUN, GRE socket and routes are still
+ * opened here, as root; the helper opening them and passing the fds, the privilege drop and
+ * seccomp are later work (DESIGN.md). */
+#include "dt-link-managed.h"
+
+#include "dt-crypto.h"
+#include "dt-link-exit.h"
+#include "dt-link-standalone.h"
+#include "dt-log.h"
+#include "dt-session-config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <glib.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#define START_TIMEOUT_MS 10000
+#define STATS_INTERVAL_MS 1000
+
+typedef struct {
+    int fd;
+    DtLinkOptions options;
+    char tun_name[16];
+    DtLoopWatch w_sock, w_stats;
+    int stats_fd;
+    DtSessionStats last;
+    DtLinkRun *run;
+} Managed;
+
+static void
+send_frame(Managed *m, DtManagedFrame type, GVariant *body)
+{
+    g_autoptr(GVariant) owned = g_variant_ref_sink(body);
+    gsize len = g_variant_get_size(owned);
+    g_autofree guint8 *buf = NULL;
+
+    if (m->fd < 0 || len + DT_MANAGED_HEADER > DT_MANAGED_FRAME_MAX)
+        return;
+    buf = g_malloc0(len + DT_MANAGED_HEADER);
+    buf[0] = (guint8)type;
+    g_variant_store(owned, buf + DT_MANAGED_HEADER);
+    /* The helper reads records as they come; a dead helper is noticed by the socket watch. */
+    if (send(m->fd, buf, len + DT_MANAGED_HEADER, MSG_NOSIGNAL) < 0 && errno == EPIPE) {
+        close(m->fd);
+        m->fd = -1;
+    }
+}
+
+static void
+send_log(Managed *m, const char *line)
+{
+    send_frame(m, DT_MANAGED_LOG,
+               g_variant_new_string(g_utf8_validate(line, -1, NULL) ? line : "(not UTF-8)"));
+}
+
+static const char *
+strength_to_string(const DtSessionSummary *s)
+{
+    if (!s->encrypted)
+        return "";
+    switch (s->bits) {
+    case DT_MPPE_BITS_40:
+        return "40-bit";
+    case DT_MPPE_BITS_56:
+        return "56-bit";
+    case DT_MPPE_BITS_128:
+        return "128-bit";
+    }
+    return "";
+}
+
+static GVariant *
+supported_bits(const uint8_t opt[DT_CCP_OPT_MPPE_LEN], bool have)
+{
+    char hex[16] = "";
+    /* Option 18 is type, length, then the 32 Supported Bits (RFC 3078 §2.1); the bits alone
+     * are what people compare ("01000040": stateless, 128-bit). */
+    if (have)
+        snprintf(hex, sizeof hex, "%02x%02x%02x%02x", opt[2], opt[3], opt[4], opt[5]);
+    return g_variant_new_string(hex);
+}
+
+static GVariant *
+ipv4_variant(uint32_t host_order)
+{
+    char text[INET_ADDRSTRLEN] = "";
+    struct in_addr ia = {.s_addr = htonl(host_order)};
+    if (host_order)
+        inet_ntop(AF_INET, &ia, text, sizeof text);
+    return g_variant_new_string(text);
+}
+
+static void
+send_up(Managed *m, DtLinkRun *run, const DtSessionSummary *s)
+{
+    GVariantBuilder b, dns;
+    char text[DT_INET_STRLEN];
+
+    g_variant_builder_init(&dns, G_VARIANT_TYPE_STRING_ARRAY);
+    if (run->profile.dns_mode == DT_LINK_DNS_STATIC) {
+        for (size_t i = 0; i < run->profile.n_dns; i++)
+            g_variant_builder_add(&dns, "s", dt_inet_to_string(&run->profile.dns[i], text));
+    } else if (run->profile.dns_mode == DT_LINK_DNS_AUTO) {
+        for (int i = 0; i < 2; i++)
+            if (s->dns[i])
+                g_variant_builder_add_value(&dns, ipv4_variant(s->dns[i]));
+    }
+    g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+    g_variant_builder_add(&b, "{sv}", "auth",
+                          g_variant_new_string(dt_auth_method_describe(s->auth)));
+    g_variant_builder_add(&b, "{sv}", "encryption", g_variant_new_string(s->description));
+    g_variant_builder_add(&b, "{sv}", "encrypted", g_variant_new_boolean(s->encrypted));
+    g_variant_builder_add(&b, "{sv}", "strength", g_variant_new_string(strength_to_string(s)));
+    g_variant_builder_add(&b, "{sv}", "strength-word",
+                          g_variant_new_string(dt_session_strength_word(s)));
+    g_variant_builder_add(&b, "{sv}", "stateless", g_variant_new_boolean(s->stateless));
+    g_variant_builder_add(&b, "{sv}", "compression", g_variant_new_boolean(s->compressed));
+    g_variant_builder_add(&b, "{sv}", "ccp-sent", supported_bits(s->ccp_sent, s->have_ccp_sent));
+    g_variant_builder_add(&b, "{sv}", "ccp-received",
+                          supported_bits(s->ccp_received, s->have_ccp_received));
+    g_variant_builder_add(&b, "{sv}", "local-address", ipv4_variant(s->local_ip));
+    g_variant_builder_add(&b, "{sv}", "peer-address", ipv4_variant(s->peer_ip));
+    g_variant_builder_add(&b, "{sv}", "dns", g_variant_builder_end(&dns));
+    g_variant_builder_add(&b, "{sv}", "mtu",
+                          g_variant_new_uint32(s->mtu ? s->mtu : dt_session_mtu(run->session)));
+    g_variant_builder_add(&b, "{sv}", "interface", g_variant_new_string(run->tun.name));
+    g_variant_builder_add(&b, "{sv}", "server", g_variant_new_string(run->server_text));
+    send_frame(m, DT_MANAGED_UP, g_variant_builder_end(&b));
+}
+
+static void
+send_stats(Managed *m, const DtSessionStats *st)
+{
+    GVariantBuilder b;
+    g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+#define ADD(key, field) g_variant_builder_add(&b, "{sv}", key, g_variant_new_uint64(st->field))
+    ADD("tx-bytes", tx_octets);
+    ADD("rx-bytes", rx_octets);
+    ADD("tx-packets", tx_packets);
+    ADD("rx-packets", rx_packets);
+    ADD("errors", errors);
+    ADD("gre-lost", gre_lost);
+    ADD("mppc-in", mppc_in);
+    ADD("mppc-out", mppc_out);
+    ADD("duration-ms", duration_ms);
+#undef ADD
+    send_frame(m, DT_MANAGED_STATS, g_variant_builder_end(&b));
+}
+
+static void
+on_event_cb(DtLinkRun *run, const DtSessionEvent *ev, void *user)
+{
+    Managed *m = user;
+    switch (ev->type) {
+    case DT_SESSION_EVENT_STAGE:
+        send_frame(m, DT_MANAGED_STAGE,
+                   g_variant_new("(ss)", dt_session_stage_to_string(ev->u.stage.from),
+                                 dt_session_stage_to_string(ev->u.stage.to)));
+        break;
+    case DT_SESSION_EVENT_NEGOTIATED:
+        send_up(m, run, &ev->u.summary);
+        break;
+    case DT_SESSION_EVENT_LOG:
+        send_log(m, ev->u.log);
+        break;
+    case DT_SESSION_EVENT_DOWN:
+        send_frame(m, DT_MANAGED_DOWN,
+                   g_variant_new("(ssqi)", dt_reason_to_string(ev->u.down.reason),
+                                 ev->u.down.message[0] ? ev->u.down.message
+                                                       : dt_reason_describe(ev->u.down.reason),
+                                 ev->u.down.protocol, ev->u.down.option));
+        break;
+    }
+}
+
+static void
+sock_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
+{
+    Managed *m = user;
+    char c;
+    /* Nothing more is expected from the helper: input or a hang-up both mean "stop". The
+     * signal path does the orderly disconnect, so there is one way to end. */
+    (void)recv(m->fd, &c, 1, MSG_DONTWAIT);
+    dt_loop_remove(loop, w, NULL);
+    raise(SIGTERM);
+}
+
+static void
+stats_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
+{
+    Managed *m = user;
+    uint64_t ticks;
+    DtSessionStats st;
+
+    (void)loop;
+    (void)events;
+    if (read(w->fd, &ticks, sizeof ticks) != sizeof ticks || !m->run->session)
+        return;
+    dt_session_stats(m->run->session, dt_io_now(), &st);
+    /* Rate-limited by the timer, and quiet while nothing moves. */
+    if (st.tx_octets == m->last.tx_octets && st.rx_octets == m->last.rx_octets &&
+        st.errors == m->last.errors)
+        return;
+    m->last = st;
+    send_stats(m, &st);
+}
+
+static int
+loop_ready_cb(DtLinkRun *run, void *user)
+{
+    Managed *m = user;
+    struct itimerspec its = {
+        .it_interval = {.tv_sec = STATS_INTERVAL_MS / 1000},
+        .it_value = {.tv_sec = STATS_INTERVAL_MS / 1000},
+    };
+
+    m->stats_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (m->stats_fd < 0 || timerfd_settime(m->stats_fd, 0, &its, NULL) < 0)
+        return -1;
+    m->w_stats = (DtLoopWatch){.fd = m->stats_fd, .events = EPOLLIN, .func = stats_cb, .user = m};
+    m->w_sock = (DtLoopWatch){.fd = m->fd, .events = EPOLLIN, .func = sock_cb, .user = m};
+    if (dt_loop_add(&run->loop, &m->w_stats, NULL) < 0 ||
+        dt_loop_add(&run->loop, &m->w_sock, NULL) < 0)
+        return -1;
+    send_frame(m, DT_MANAGED_STAGE, g_variant_new("(ss)", "starting", "connect"));
+    return 0;
+}
+
+/* Waits for START (bounded) and reads it into buf; returns its length or -1. */
+static ssize_t
+receive_start(Managed *m, guint8 *buf, size_t cap, char *why, size_t why_size)
+{
+    struct pollfd pfd = {.fd = m->fd, .events = POLLIN};
+    ssize_t n;
+
+    if (poll(&pfd, 1, START_TIMEOUT_MS) != 1) {
+        snprintf(why, why_size, "No START from the helper in %d ms", START_TIMEOUT_MS);
+        return -1;
+    }
+    n = recv(m->fd, buf, cap, MSG_TRUNC);
+    if (n < DT_MANAGED_HEADER || (size_t)n > cap || buf[0] != DT_MANAGED_START) {
+        snprintf(why, why_size, "The helper's first record is not a START record");
+        return -1;
+    }
+    return n;
+}
+
+/* Fills the run from START; the caller wipes buf. Returns 0 or -1 with why. */
+static int
+apply_start(Managed *m, DtLinkRun *run, const guint8 *buf, size_t len, char *why, size_t why_size)
+{
+    g_autoptr(GVariant) start = NULL, profile = NULL, secrets = NULL, options = NULL;
+    const char *password = NULL, *ifname = NULL;
+    guint32 timeout_s = 0;
+
+    start = g_variant_ref_sink(g_variant_new_from_data(G_VARIANT_TYPE(DT_MANAGED_START_TYPE),
+                                                       buf + DT_MANAGED_HEADER,
+                                                       len - DT_MANAGED_HEADER, FALSE, NULL, NULL));
+    if (!g_variant_is_normal_form(start)) {
+        snprintf(why, why_size, "The START record is not in normal form");
+        return -1;
+    }
+    g_variant_get(start, "(@a{sv}@a{sv}@a{sv})", &profile, &secrets, &options);
+    /* The helper validated all of it already; the worker checks again, since it trusts no
+     * input it parses. */
+    if (dt_link_profile_from_variant_data(&run->profile, g_variant_get_data(profile),
+                                          g_variant_get_size(profile), why, why_size) < 0)
+        return -1;
+    if (!g_variant_lookup(secrets, "password", "&s", &password) || !*password ||
+        strlen(password) > DT_LINK_SECRET_MAX) {
+        snprintf(why, why_size, "START carries no usable password");
+        return -1;
+    }
+    run->secret.locked = mlock(run->secret.text, sizeof run->secret.text) == 0;
+    run->secret.len = strlen(password);
+    memcpy(run->secret.text, password, run->secret.len + 1);
+    if (g_variant_lookup(options, "interface", "&s", &ifname)) {
+        if (!*ifname || strlen(ifname) >= sizeof m->tun_name || strchr(ifname, '/')) {
+            snprintf(why, why_size, "START option interface is not an interface name");
+            return -1;
+        }
+        snprintf(m->tun_name, sizeof m->tun_name, "%s", ifname);
+        m->options.tun_name = m->tun_name;
+    }
+    if (g_variant_lookup(options, "connect-timeout", "u", &timeout_s)) {
+        if (timeout_s < 1 || timeout_s > 600) {
+            snprintf(why, why_size, "START option connect-timeout is out of range");
+            return -1;
+        }
+        m->options.connect_timeout_ms = timeout_s * 1000u;
+    }
+    return 0;
+}
+
+int
+dt_link_managed_main(void)
+{
+    Managed m = {.fd = DT_MANAGED_FD, .stats_fd = -1};
+    DtLinkHooks hooks = {.loop_ready = loop_ready_cb, .event = on_event_cb, .user = &m};
+    g_autofree guint8 *buf = g_malloc0(DT_MANAGED_FRAME_MAX);
+    DtLinkRun *run;
+    char why[512] = "";
+    ssize_t n;
+    int status;
+
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    dt_log_set_program("dialtone-link");
+    m.options.connect_timeout_ms = DT_TCP_CONNECT_TIMEOUT_MS;
+    /* Dies with the helper's socket, not with a terminal the helper was started from. */
+    signal(SIGPIPE, SIG_IGN);
+    run = dt_link_run_new(&m.options);
+    if (!run)
+        return DT_EXIT_OTHER;
+    m.run = run;
+    run->hooks = &hooks;
+
+    n = receive_start(&m, buf, DT_MANAGED_FRAME_MAX, why, sizeof why);
+    status =
+        n < 0 || apply_start(&m, run, buf, (size_t)n, why, sizeof why) < 0 ? DT_EXIT_USAGE : -1;
+    if (n > 0)
+        dt_wipe(buf, (size_t)n);
+    if (status < 0) {
+        status = dt_link_run_prepared(run);
+        snprintf(why, sizeof why, "%s", run->message);
+    }
+    DtReason reason = run->reason;
+    dt_link_run_free(run); /* routes removed, TUN closed: then the helper hears EXIT */
+    if (m.stats_fd >= 0)
+        close(m.stats_fd);
+    send_frame(&m, DT_MANAGED_EXIT,
+               g_variant_new("(iss)", status, dt_reason_to_string(reason),
+                             g_utf8_validate(why, -1, NULL) ? why : "failed"));
+    if (status != DT_EXIT_OK)
+        dt_log("stage=end reason=%s status=%d message=\"%s\"", dt_reason_to_string(reason), status,
+               why);
+    if (m.fd >= 0)
+        close(m.fd);
+    return status;
+}
