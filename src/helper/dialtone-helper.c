@@ -72,7 +72,7 @@ main(int argc, char **argv)
         {"link-path", 0, 0, G_OPTION_ARG_FILENAME, &link_path,
          "The dialtone-link worker to run (default " DT_LINK_PATH ")", "PATH"},
         {"version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL},
-        {NULL},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("— Dialtone's system service");
     g_autoptr(GError) error = NULL;
