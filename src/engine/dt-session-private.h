@@ -37,6 +37,7 @@ struct DtSession {
     unsigned ev_head;
     unsigned ev_count;
     uint64_t events_dropped;
+    bool down_reported; /* DOWN is queued: it stays the last event */
 
     /* Receive: the in-order packet of the last dt_gre_rx_input (in the
      * caller's buffer), then what dt_gre_rx_pop releases (copied). */

@@ -23,7 +23,7 @@ push_event(DtSession *s, DtSessionEventType type)
     /* The last slot is kept for DOWN, so the end is always reported. */
     unsigned limit =
         type == DT_SESSION_EVENT_DOWN ? DT_SESSION_EVENT_QUEUE : DT_SESSION_EVENT_QUEUE - 1;
-    if (s->ev_count >= limit) {
+    if (s->down_reported || s->ev_count >= limit) {
         s->events_dropped++;
         return NULL;
     }
@@ -114,6 +114,7 @@ finish(DtSession *s)
     DtSessionEvent *e = push_event(s, DT_SESSION_EVENT_DOWN);
     if (e)
         e->u.down = s->down;
+    s->down_reported = true;
 }
 
 /* ---- bring-up ----------------------------------------------------------- */
