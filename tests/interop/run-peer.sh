@@ -31,11 +31,21 @@ trap 'rm -rf "$LOGS"' EXIT
 trap 'exit 1' INT TERM HUP # so that the EXIT trap runs on a signal too
 cd "$LOGS"
 
+# The harness builds into one cache per user and is not safe against a second build running
+# at the same time (two checkouts, or two tests): serialise builds with a lock beside the cache.
 T0=$(now)
-if ! timeout "$BUILD_TIMEOUT" "$PEER_DIR/build" >build.log 2>&1; then
+mkdir -p "$HOME/.cache"
+rc=0
+flock -w "$BUILD_TIMEOUT" "$HOME/.cache/dialtone-peer.lock" \
+    timeout "$BUILD_TIMEOUT" "$PEER_DIR/build" >build.log 2>&1 || rc=$?
+if [ "$rc" -ne 0 ]; then
     tail -20 build.log >&2
     command -v qemu-system-x86_64 >/dev/null || skip "qemu could not be installed (see build.log)"
-    echo "FAIL: the peer image did not build within ${BUILD_TIMEOUT} s" >&2
+    if [ "$rc" -eq 124 ]; then
+        echo "FAIL: the peer image did not build within ${BUILD_TIMEOUT} s" >&2
+    else
+        echo "FAIL: the peer image build failed (exit $rc; its log is above)" >&2
+    fi
     exit 1
 fi
 echo "# build: $(tail -1 build.log) ($(since "$T0") s)"
