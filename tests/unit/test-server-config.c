@@ -169,6 +169,24 @@ test_unknown_warned(void)
     g_assert_cmpstr(c->warnings->pdata[1], ==, "server.conf:21: [Radius]: unknown group, ignored");
 }
 
+/* "Secrets=" with nothing after it is the default file, not no file: the
+ * server must always have a chap-secrets path to read (found by fuzzing). */
+static void
+test_empty_means_default(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DtServerConfig) c = load("[Server]\n"
+                                       "Listen=\n"
+                                       "LocalAddress=198.51.100.1\n"
+                                       "RemoteAddresses=198.51.100.10-198.51.100.99\n"
+                                       "Secrets=\n",
+                                       &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(c->secrets, ==, "/etc/dialtone/chap-secrets");
+    g_assert_cmpstr(c->listen_address, ==, "0.0.0.0");
+    g_assert_cmpuint(c->listen_port, ==, 1723);
+}
+
 static void
 test_load_file(void)
 {
@@ -187,6 +205,7 @@ main(int argc, char **argv)
     g_test_add_func("/server-config/minimal-listen", test_minimal_and_listen);
     g_test_add_func("/server-config/errors", test_errors);
     g_test_add_func("/server-config/unknown-warned", test_unknown_warned);
+    g_test_add_func("/server-config/empty-means-default", test_empty_means_default);
     g_test_add_func("/server-config/load-file", test_load_file);
     return g_test_run();
 }
