@@ -151,7 +151,9 @@ dt_link_run_prepared(DtLinkRun *run)
     dt_log("stage=profile name=\"%s\" server=%s user=%s encryption=%s stateful=%s mppc=%s",
            run->profile.name, run->profile.server, run->profile.user,
            dt_policy_encryption_to_string(run->profile.policy.encryption),
-           run->profile.policy.allow_stateful ? "allowed" : "no",
+           !run->profile.policy.allow_stateful   ? "no"
+           : run->profile.policy.prefer_stateful ? "preferred"
+                                                 : "allowed",
            run->profile.policy.compression ? "yes" : "no");
     if (geteuid() != 0)
         return fail_with(run, DT_EXIT_USAGE,

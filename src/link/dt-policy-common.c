@@ -16,6 +16,10 @@ dt_policy_encryption_to_string(DtPolicyEncryption e)
     return dt_encryption_to_string((DtEncryption)e);
 }
 
+G_STATIC_ASSERT(DT_STRENGTH_40 == DT_POLICY_STRENGTH_40 &&
+                DT_STRENGTH_56 == DT_POLICY_STRENGTH_56 &&
+                DT_STRENGTH_128 == DT_POLICY_STRENGTH_128);
+
 static void
 fill_policy(DtPolicy *p, const DtSecurity *sec, const DtPppSettings *ppp)
 {
@@ -25,6 +29,8 @@ fill_policy(DtPolicy *p, const DtSecurity *sec, const DtPppSettings *ppp)
     p->encryption = (DtPolicyEncryption)sec->encryption;
     p->allow_stateful = sec->allow_stateful;
     p->compression = sec->compression;
+    p->strengths = dt_security_strength_mask(sec);
+    p->prefer_stateful = sec->prefer_stateful;
     p->mtu = ppp->mtu;
     p->mru = ppp->mru;
     p->echo_interval = ppp->echo_interval;
