@@ -144,6 +144,37 @@ static const char *const ignored_keys[] = {
     "ms_nwlnkipx",
     "ms_nwlnknb",
     "ms_netbeui",
+    "ipv6prefix",
+    "disableclassbaseddefaultroute",
+    "idi",
+    "idr",
+    "imsconfig",
+    "iditype",
+    "idrtype",
+    "cachecredentials",
+    "numeku",
+    "usemachinerootcert",
+    "disable_ikev2_fragmentation",
+    "plumbikev2tsasroutes",
+    "numservers",
+    "routeversion",
+    "apninfoproviderid",
+    "apninfousername",
+    "apninfopassword",
+    "apninfoaccesspoint",
+    "apninfoauthentication",
+    "apninfocompression",
+    "devicecomplianceenabled",
+    "devicecompliancessoenabled",
+    "devicecompliancessoeku",
+    "devicecompliancessoissuer",
+    "webauthenabled",
+    "webauthclientid",
+    "flagsset",
+    "options",
+    "proxysettingsmodified",
+    "provisioningauthority",
+    "numperapptrafficfilters",
 };
 
 typedef struct {
@@ -258,13 +289,16 @@ parse(const char *text)
         if (cur == NULL || eq == NULL)
             continue;
         *eq = '\0';
-        g_autofree char *key = g_ascii_strdown(g_strstrip(line), -1);
+        /* Subsections open with upper-case keys ([MS-RRASM] §2.2.2: DEVICE
+         * is case-sensitive), which MEDIA's own "Device=" is not. */
+        const char *raw = g_strstrip(line);
+        g_autofree char *key = g_ascii_strdown(raw, -1);
         char *value = g_strstrip(eq + 1);
-        if (strcmp(key, "netcomponents") == 0) {
+        if (strcmp(raw, "NETCOMPONENTS") == 0) {
             sub = SUB_NETCOMPONENTS;
             continue;
         }
-        if (strcmp(key, "media") == 0) {
+        if (strcmp(raw, "MEDIA") == 0) {
             if (cur->n_media++ == 0) {
                 cur->media = g_strdup(value);
                 sub = SUB_MEDIA;
@@ -273,7 +307,7 @@ parse(const char *text)
             }
             continue;
         }
-        if (strcmp(key, "device") == 0) {
+        if (strcmp(raw, "DEVICE") == 0) {
             if (sub == SUB_MEDIA && cur->device == NULL) {
                 cur->device = g_strdup(value);
                 sub = SUB_DEVICE;
