@@ -13,6 +13,10 @@ static const DtCtlCommand commands[] = {
      "connect a profile and wait until it is up (password from the keyring by default)"},
     {"disconnect", dt_ctl_disconnect, "NAME|PATH", "disconnect a running connection and wait"},
     {"monitor", dt_ctl_monitor, "", "print stage changes, log lines and traffic as they happen"},
+    {"import", dt_ctl_import, "FILE [--format F] [--dry-run]",
+     "import profiles from rasphone.pbk, .nmconnection, pppd peers or wvdial.conf"},
+    {"export", dt_ctl_export, "NAME --format pbk|nm [-o FILE]",
+     "export a profile as a Windows phonebook or a NetworkManager keyfile"},
 };
 
 static void

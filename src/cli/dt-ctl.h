@@ -28,6 +28,8 @@ int dt_ctl_status(int argc, char **argv);
 int dt_ctl_connect(int argc, char **argv);
 int dt_ctl_disconnect(int argc, char **argv);
 int dt_ctl_monitor(int argc, char **argv);
+int dt_ctl_import(int argc, char **argv);
+int dt_ctl_export(int argc, char **argv);
 
 DtDBusHelper1 *dt_ctl_helper(GError **error);
 DtDBusConnection1 *dt_ctl_connection(const char *path, GError **error);
