@@ -112,7 +112,7 @@ LINK_PID=""
 start_link() { # PASSWORD-FILE
     : >"$DT_TMP/link.out"
     : >"$DT_TMP/link.err"
-    ip netns exec "$NS_C" "$LINK" --standalone "$DT_TMP/profile.conf" --password-file "$1" \
+    "$DT_NS_EXEC" "$NS_C" "$LINK" --standalone "$DT_TMP/profile.conf" --password-file "$1" \
         >"$DT_TMP/link.out" 2>"$DT_TMP/link.err" &
     LINK_PID=$!
 }
@@ -160,6 +160,8 @@ run_case() {
         dt_fail "$name: the link did not come up in 15 s"
     }
     grep -q "alice connected on call" "$DT_TMP/server.log" || dt_fail "$name: no connect log line"
+    # DNS=auto: the server's offer, in the test's resolv.conf (dt_ns_exec), until the end.
+    grep -qx "nameserver 198.51.100.53" "$DT_TMP/resolv.conf" || dt_fail "$name: DNS not applied"
     rm -f "$DT_TMP/received"
     ip netns exec "$NS_S" socat -u TCP-LISTEN:5001,bind=198.51.100.1,reuseaddr \
         "CREATE:$DT_TMP/received" &
@@ -177,6 +179,7 @@ run_case() {
     kill -TERM "$LINK_PID"
     wait_link_exit
     [ "$LINK_RC" -eq 0 ] || { cat "$DT_TMP/link.err" >&2; dt_fail "$name: exit $LINK_RC after SIGTERM, want 0"; }
+    dt_resolv_restored "$name"
     dt_wait 100 grep -q "alice disconnected" "$DT_TMP/server.log" || dt_fail "$name: no disconnect log line"
     sleep 0.3
     kill -INT "$ts_pid"
