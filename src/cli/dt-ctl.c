@@ -90,7 +90,13 @@ print_protocols(GVariant *p)
         printf("  Interface:      %s\n", s);
     if (g_variant_lookup(p, "dns", "^a&s", &dns)) {
         g_autofree char *joined = g_strjoinv(", ", (char **)dns);
-        printf("  DNS:            %s (not applied by the helper yet)\n", *joined ? joined : "none");
+        const char *via = "";
+        g_variant_lookup(p, "dns-via", "&s", &via);
+        printf("  DNS:            %s%s%s%s\n", *joined ? joined : "none", *via ? " (through " : "",
+               via,
+               *via      ? ")"
+               : *joined ? " (not applied)"
+                         : "");
     }
 }
 
