@@ -149,7 +149,7 @@ log_ended(DtHelperConnection *c, const char *reason, const char *words)
     g_autofree char *t3 = g_strdup_printf("%" G_GUINT64_FORMAT, txp);
     g_autofree char *t4 = g_strdup_printf("%" G_GUINT64_FORMAT, rxp);
     g_autofree char *msg =
-        *reason ? g_strdup_printf("%s: %s (%s) %s after %s s: %s", c->profile->name,
+        *reason ? g_strdup_printf("%s: %s %s (%s) after %s s: %s", c->profile->name,
                                   c->profile->pptp.user, c->was_up ? "disconnected" : "failed",
                                   reason, d, words)
                 : g_strdup_printf("%s: %s disconnected by request after %s s, %s octets out, "

@@ -146,6 +146,38 @@ echo "ok: DNS 198.51.100.53 in resolv.conf (no systemd-resolved), original backe
 echo "ok: connect → network-up, MS-CHAP v2, MPPE 128-bit stateless, option 18 01000040, ping"
 "$CTL" status Office | grep -q 'Traffic:' || dt_fail "status shows no stats"
 
+# 3b. show: option 18 decoded each way (RFC 3078 §2.1: H stateless, S 128-bit, no C).
+"$CTL" show Office >"$DT_TMP/show" || dt_fail "show: $(cat "$DT_TMP/show")"
+grep -q 'CCP option 18 sent: *01000040' "$DT_TMP/show" || dt_fail "show: $(cat "$DT_TMP/show")"
+grep -q 'CCP option 18 received: *01000040' "$DT_TMP/show" || dt_fail "show: $(cat "$DT_TMP/show")"
+[ "$(grep -c ' H  stateless' "$DT_TMP/show")" -eq 2 ] || dt_fail "show: H not decoded: $(cat "$DT_TMP/show")"
+[ "$(grep -c ' S  128-bit MPPE' "$DT_TMP/show")" -eq 2 ] || dt_fail "show: S not decoded"
+grep -q ' C  MPPC' "$DT_TMP/show" && dt_fail "show: C decoded though MPPC is off"
+grep -q 'Server address: *192.0.2.1' "$DT_TMP/show" || dt_fail "show: no server address"
+rc=0
+"$CTL" show Nonesuch >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 7 ] || dt_fail "show of an unknown connection: exit $rc, not 7"
+echo "ok: show → option 18 01000040 decoded as H (stateless) + S (128-bit), both ways"
+
+# 3c. The connection log: the attempt and the connect, with the event-log facts; another user
+# sees none of it.
+"$CTL" log Office >"$DT_TMP/log" || dt_fail "log: $(cat "$DT_TMP/log")"
+grep -q 'alice dialling Office (192.0.2.1), attempt 1' "$DT_TMP/log" || dt_fail "log: $(cat "$DT_TMP/log")"
+grep -q 'alice connected to 192.0.2.1 (Office): MS-CHAP v2, MPPE 128-bit stateless (strong), no compression, 198.51.100.10' \
+    "$DT_TMP/log" || dt_fail "log: $(cat "$DT_TMP/log")"
+"${NOBODY[@]}" "$CTL" log >"$DT_TMP/log" || dt_fail "log as nobody"
+grep -q 'No entries' "$DT_TMP/log" || dt_fail "another user reads the log: $(cat "$DT_TMP/log")"
+fields=$(gdbus call --system --dest org.dialtone.Helper1 --object-path /org/dialtone/Helper1 \
+    --method org.dialtone.Helper1.GetConnectionLog "{'limit': <uint32 1>}")
+for f in "'EVENT': 'connected'" "'USER': 'alice'" "'AUTH': 'MS-CHAP v2'" "'STRENGTH': 'strong'" \
+    "'COMPRESSION': 'none'" "'ADDRESS': '198.51.100.10'" "'PEER': '192.0.2.1'"; do
+    grep -qF "$f" <<<"$fields" || dt_fail "GetConnectionLog lacks $f: $fields"
+done
+expect_invalid "log filter" "bogus" "$(gdbus call --system --dest org.dialtone.Helper1 \
+    --object-path /org/dialtone/Helper1 --method org.dialtone.Helper1.GetConnectionLog \
+    "{'bogus': <1>}" 2>&1 || true)"
+echo "ok: log → attempt and connect entries with FORMATS.md's fields, only for the owner"
+
 # 4. Another user may not disconnect it without org.dialtone.disconnect-other.
 rc=0
 "${NOBODY[@]}" "$CTL" disconnect "$CONN" >"$DT_TMP/out" 2>"$DT_TMP/err" || rc=$?
@@ -163,3 +195,35 @@ left=$(ip -n "$NS_C" route show table all proto 68)
 grep -q "$PASSWORD" "$DT_TMP/helper.log" && dt_fail "the helper logged a password"
 dt_resolv_restored "disconnect"
 echo "ok: disconnect → $IFACE and proto 68 routes removed, resolv.conf restored"
+"$CTL" log Office | grep -q 'Office: alice disconnected by request after' || dt_fail "no disconnect entry"
+
+# 6. An ordinary user whom polkit allows connects with --password-file, then ends everything
+# that is theirs with disconnect --all; a wrong password fails at once (exit 6), no redial.
+printf '%s\n' "$PASSWORD" >"$DT_TMP/pwfile"
+printf 'not-the-password\n' >"$DT_TMP/wrongfile"
+chmod 644 "$DT_TMP/pwfile" "$DT_TMP/wrongfile"
+polkit_allow org.dialtone.connect
+rc=0
+"${NOBODY[@]}" "$CTL" connect --file "$DT_TMP/office.conf" --password-file "$DT_TMP/pwfile" \
+    >"$DT_TMP/out" 2>"$DT_TMP/err" || rc=$?
+[ "$rc" -eq 0 ] || dt_fail "connect as nobody: exit $rc: $(cat "$DT_TMP/err" "$DT_TMP/out")"
+grep -q 'owner=65534' "$DT_TMP/out" || dt_fail "not owned by nobody: $(cat "$DT_TMP/out")"
+IFACE=$(sed -n 's/^  Interface: *//p' "$DT_TMP/out")
+"${NOBODY[@]}" "$CTL" disconnect --all >"$DT_TMP/out" 2>"$DT_TMP/err" ||
+    dt_fail "disconnect --all: $(cat "$DT_TMP/err")"
+grep -q 'state=disconnected' "$DT_TMP/out" || dt_fail "--all: $(cat "$DT_TMP/out")"
+dt_wait 100 dt_link_absent "$NS_C" "$IFACE" || dt_fail "--all: $IFACE left behind"
+[ -z "$(ip -n "$NS_C" route show table all proto 68)" ] || dt_fail "--all: proto 68 routes left"
+dt_resolv_restored "disconnect --all"
+echo "ok: ordinary user connects (--password-file), disconnect --all ends it, nothing left"
+
+rc=0
+"$CTL" connect --file "$DT_TMP/office.conf" --password-file "$DT_TMP/wrongfile" \
+    >"$DT_TMP/out" 2>"$DT_TMP/err" || rc=$?
+[ "$rc" -eq 6 ] || dt_fail "wrong password: exit $rc, not 6: $(cat "$DT_TMP/out" "$DT_TMP/err")"
+grep -q 'error=auth-failed' "$DT_TMP/out" || dt_fail "wrong password: $(cat "$DT_TMP/out")"
+grep -q 'Attempt:' "$DT_TMP/out" && dt_fail "wrong password was redialled: $(cat "$DT_TMP/out")"
+"$CTL" log Office | grep -q 'alice failed (auth-failed)' || dt_fail "no failure entry"
+grep -q 'redial-wait' "$DT_TMP/helper.log" && dt_fail "a wrong password was redialled"
+dt_resolv_restored "wrong password"
+echo "ok: wrong password → exit 6, auth-failed, no redial"
