@@ -35,6 +35,7 @@ dt_stop_all() {
 trap dt_stop_all EXIT
 
 dt_bus_start() { # DATA-DIR
+    chmod 755 "$DT_TMP" # ordinary users (nobody, resolved's user) reach the bus socket
     cat >"$DT_TMP/bus.conf" <<CONF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
