@@ -54,15 +54,17 @@ prompt_password(const DtProfile *profile)
     struct termios old, quiet;
     char *pw;
 
-    fprintf(stderr, "Password for %s on “%s”: ", profile->pptp.user ? profile->pptp.user : "?",
-            profile->name);
-    fflush(stderr);
     if (tcgetattr(STDIN_FILENO, &old) < 0)
         return NULL;
     quiet = old;
     quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
     quiet.c_lflag |= ICANON;
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    /* Echo off before the prompt shows, so nothing typed after it is seen; TCSANOW keeps what
+     * was typed ahead. */
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    fprintf(stderr, "Password for %s on “%s”: ", profile->pptp.user ? profile->pptp.user : "?",
+            profile->name);
+    fflush(stderr);
     pw = read_password_fd(STDIN_FILENO);
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
     fputc('\n', stderr);
@@ -148,8 +150,13 @@ dt_ctl_connect(int argc, char **argv)
         }
     } else {
         password = keyring_password(profile, &error);
-        if (!password && isatty(STDIN_FILENO))
+        if (!password && isatty(STDIN_FILENO)) {
+            /* No keyring (or nothing in it) is what the prompt is for; say why once. */
+            if (error)
+                fprintf(stderr, "dialtonectl: connect: keyring: %s\n", error->message);
+            g_clear_error(&error);
             password = prompt_password(profile);
+        }
         if (!password) {
             fprintf(stderr,
                     "dialtonectl: connect: no password for “%s” in the keyring%s%s; "
