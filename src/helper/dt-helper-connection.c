@@ -315,6 +315,7 @@ handle_record(DtHelperConnection *c, const guint8 *buf, gsize len)
         log_connected(c, v);
         c->was_up = TRUE;
         c->failures = 0;
+        set_error(c, "", ""); /* up again: an earlier attempt's failure is history */
         c->up_since = g_get_monotonic_time();
         if (!c->stop_requested)
             dt_dbus_connection1_set_state(c->iface, "connected");

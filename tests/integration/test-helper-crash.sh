@@ -73,9 +73,14 @@ CONF
 
 dt_bus_start "$DATA"
 dt_polkit_start
-ip netns exec "$NS_S" "$SERVER" --config "$DT_TMP/server.conf" 2>"$DT_TMP/server.log" &
-DT_PIDS+=($!)
-dt_wait 100 grep -q "event=listen" "$DT_TMP/server.log" || dt_fail "dialtone-server did not start"
+start_server() {
+    : >"$DT_TMP/server.log"
+    ip netns exec "$NS_S" "$SERVER" --config "$DT_TMP/server.conf" 2>"$DT_TMP/server.log" &
+    SRV_PID=$!
+    DT_PIDS+=($SRV_PID)
+    dt_wait 100 grep -q "event=listen" "$DT_TMP/server.log" || dt_fail "dialtone-server did not start"
+}
+start_server
 dt_helper_start "$NS_C" "$HELPER" "$LINK"
 
 connect() {
@@ -125,10 +130,28 @@ cmp -s "$DT_TMP/state/resolv.conf.dialtone-backup" "$DT_TMP/resolv.conf.before" 
 echo "ok: worker SIGKILL → failure reported, stale route and DNS removed, redialled (attempt 2)"
 
 "$CTL" disconnect Crashy >"$DT_TMP/out" 2>"$DT_TMP/err" || dt_fail "disconnect: $(cat "$DT_TMP/err")"
+grep -q 'state=disconnected' "$DT_TMP/out" || dt_fail "the redialled link did not end cleanly: $(cat "$DT_TMP/out")"
 dt_wait 100 sh -c "[ -z \"\$(ip -n $NS_C route show table all proto 68)\" ]" ||
     dt_fail "proto 68 routes left after the redialled link: $(tagged)"
 dt_resolv_restored "after the redial"
 echo "ok: disconnect after the redial → no proto 68 route, resolv.conf restored"
+
+# 1b. The server goes away: the link fails, and the redials back off (Interval 1 s, then 2 s)
+# until [Redial] Attempts=2 is spent; then the connection fails for good, leaving nothing.
+connect
+kill -TERM "$SRV_PID"
+wait "$SRV_PID" 2>/dev/null || true
+dt_wait 400 grep -q 'Connection/2 (Crashy): ended (' "$DT_TMP/helper.log" || dt_fail "never gave up: $(cat "$DT_TMP/helper.log")"
+grep -Eq 'Connection/2 .*stage=redial-wait reason=peer-[a-z]+ redial=1/2 in_s=1' "$DT_TMP/helper.log" ||
+    dt_fail "no first redial: $(cat "$DT_TMP/helper.log")"
+grep -q 'Connection/2 .*stage=redial-wait reason=unreachable redial=2/2 in_s=2' "$DT_TMP/helper.log" ||
+    dt_fail "no doubled interval: $(cat "$DT_TMP/helper.log")"
+grep -q 'redial=3/' "$DT_TMP/helper.log" && dt_fail "more redials than Attempts=2"
+grep -q 'Connection/2 (Crashy): ended (unreachable)' "$DT_TMP/helper.log" || dt_fail "did not end as failed"
+[ -z "$(tagged)" ] || dt_fail "routes left after giving up: $(tagged)"
+dt_resolv_restored "gave up"
+echo "ok: server gone → redials after 1 s and 2 s, then failed (unreachable), nothing left"
+start_server
 
 # 2. The helper and its worker die together.
 connect
