@@ -122,7 +122,7 @@ LINK_PID=""
 start_link() { # PASSWORD-FILE
     : >"$DT_TMP/link.out"
     : >"$DT_TMP/link.err"
-    ip netns exec "$NS_C" "$LINK" --standalone "$DT_TMP/profile.conf" --password-file "$1" \
+    "$DT_NS_EXEC" "$NS_C" "$LINK" --standalone "$DT_TMP/profile.conf" --password-file "$1" \
         >"$DT_TMP/link.out" 2>"$DT_TMP/link.err" &
     LINK_PID=$!
 }
@@ -217,6 +217,8 @@ run_case() {
         dt_fail "$name: the link did not come up in 15 s"
     }
     grep -q "alice connected on call" "$DT_TMP/server.log" || dt_fail "$name: no connect log line"
+    # DNS=auto: the server's offer, in the test's resolv.conf (dt_ns_exec), until the end.
+    grep -qx "nameserver 198.51.100.53" "$DT_TMP/resolv.conf" || dt_fail "$name: DNS not applied"
     impair
     rm -f "$DT_TMP/received"
     ip netns exec "$NS_S" socat -u TCP-LISTEN:5001,bind=198.51.100.1,reuseaddr \
@@ -235,6 +237,8 @@ run_case() {
     unimpair
     kill -TERM "$LINK_PID"
     wait_link_exit
+    [ "$LINK_RC" -eq 0 ] || { cat "$DT_TMP/link.err" >&2; dt_fail "$name: exit $LINK_RC after SIGTERM, want 0"; }
+    dt_resolv_restored "$name"
     dt_wait 100 grep -q "alice disconnected" "$DT_TMP/server.log" || dt_fail "$name: no disconnect log line"
     # The impairment must have happened, or the case proved nothing: both ends' own counters
     # (the bulk of the packets goes client → server, so the server sees most of it).
@@ -251,7 +255,6 @@ run_case() {
         [ "$reordered" -gt 0 ] || dt_fail "$name: reordering, yet no end counted a reordered packet: client $cstats; server $sstats"
         echo "   GRE packets counted reordered by the two ends: $reordered (lost: $lost)"
     fi
-    [ "$LINK_RC" -eq 0 ] || { cat "$DT_TMP/link.err" >&2; dt_fail "$name: exit $LINK_RC after SIGTERM, want 0"; }
     sleep 0.3
     kill -INT "$ts_pid"
     wait "$ts_pid" 2>/dev/null || true
