@@ -225,8 +225,10 @@ revert_dns(DtHelperConnection *c)
 /* A worker that died without its clean-up (SIGKILL, a crash) leaves the pinned host route to
  * the server on the real interface; the TUN's routes went with the TUN. */
 static void
-remove_stale_routes(DtHelperConnection *c, gboolean others_running)
+remove_stale_routes(DtHelperConnection *c)
 {
+    gboolean others_running =
+        c->env && c->env->in_use && c->env->in_use(c, c->server, c->env->user_data);
     g_autofree DtRoute *routes = NULL;
     DtNetconf *nc = NULL;
     DtIoError err;
@@ -236,11 +238,15 @@ remove_stale_routes(DtHelperConnection *c, gboolean others_running)
         g_warning("%s: cannot look for stale routes: %s", c->name, err.message);
         return;
     }
-    if (!others_running) {
-        /* Every tagged route is this connection's: no other link runs. */
+    if (!c->server && !others_running) {
+        /* Died before it said which server it reached: with no other link of ours running,
+         * every tagged route is this one's. */
         if (dt_netconf_remove_tagged(nc, &removed, &err) < 0)
             g_warning("%s: stale routes: %s", c->name, err.message);
-    } else if (c->server && dt_netconf_list_tagged(nc, NULL, 0, &count, &err) == 0 && count) {
+    } else if (c->server && !others_running &&
+               dt_netconf_list_tagged(nc, NULL, 0, &count, &err) == 0 && count) {
+        /* The host route to the server it reached, unless another running link to the same
+         * server shares it; nothing of anyone else's. */
         DtInetPrefix host;
         g_autofree char *cidr =
             g_strdup_printf("%s/%d", c->server, strchr(c->server, ':') ? 128 : 32);
@@ -493,8 +499,7 @@ on_worker_exited_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     g_clear_object(&c->worker);
     revert_dns(c);
     if (!clean)
-        remove_stale_routes(c, c->env && c->env->others_running &&
-                                   c->env->others_running(c, c->env->user_data));
+        remove_stale_routes(c);
 
     const char *reason = NULL, *words = NULL;
     g_variant_get(dt_dbus_connection1_get_error(c->iface), "(&s&s)", &reason, &words);
@@ -704,6 +709,12 @@ gboolean
 dt_helper_connection_has_worker(DtHelperConnection *c)
 {
     return c->worker != NULL;
+}
+
+const char *
+dt_helper_connection_get_server(DtHelperConnection *c)
+{
+    return c->server;
 }
 
 void

@@ -23,8 +23,9 @@ typedef void (*DtHelperConnectionEndedFunc)(DtHelperConnection *c, gpointer user
 typedef struct {
     DtResolver *resolver; /* DNS for the links (NULL: none applied) */
     DtHelperLog *log;     /* the connection log (NULL: none kept) */
-    /* Whether a connection other than c has a worker running (for the stale-route rule). */
-    gboolean (*others_running)(DtHelperConnection *c, gpointer user_data);
+    /* Whether a connection other than c has a worker running that reached server (NULL: any
+     * server); the stale-route rule asks before it deletes. */
+    gboolean (*in_use)(DtHelperConnection *c, const char *server, gpointer user_data);
     gpointer user_data;
 } DtHelperConnectionEnv;
 
@@ -46,6 +47,8 @@ const char *dt_helper_connection_get_path(DtHelperConnection *c);
 gboolean dt_helper_connection_is_running(DtHelperConnection *c);
 /* Whether a worker process runs now (not while waiting to redial). */
 gboolean dt_helper_connection_has_worker(DtHelperConnection *c);
+/* The address the worker reached (from its UP record); NULL before. */
+const char *dt_helper_connection_get_server(DtHelperConnection *c);
 /* SIGTERM to the worker: an orderly disconnect. */
 void dt_helper_connection_stop(DtHelperConnection *c);
 

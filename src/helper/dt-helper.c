@@ -301,12 +301,15 @@ on_handle_get_connection_log_cb(DtDBusHelper1 *iface, GDBusMethodInvocation *inv
 }
 
 static gboolean
-others_running_cb(DtHelperConnection *c, gpointer user_data)
+in_use_cb(DtHelperConnection *c, const char *server, gpointer user_data)
 {
     DtHelper *h = user_data;
     for (guint i = 0; i < h->connections->len; i++) {
         DtHelperConnection *o = g_ptr_array_index(h->connections, i);
-        if (o != c && dt_helper_connection_has_worker(o))
+        /* A worker that has not reported its server yet may be pinning the same one. */
+        if (o != c && dt_helper_connection_has_worker(o) &&
+            (!server || !dt_helper_connection_get_server(o) ||
+             g_strcmp0(server, dt_helper_connection_get_server(o)) == 0))
             return TRUE;
     }
     return FALSE;
@@ -321,7 +324,7 @@ dt_helper_new(const char *link_path, const char *resolv_conf, const char *state_
     h->backup = g_build_filename(state_dir, DT_RESOLVER_BACKUP_NAME, NULL);
     h->log = dt_helper_log_new(DT_HELPER_LOG_KEEP);
     h->env.log = h->log;
-    h->env.others_running = others_running_cb;
+    h->env.in_use = in_use_cb;
     h->env.user_data = h;
     h->connections = g_ptr_array_new_with_free_func((GDestroyNotify)dt_helper_connection_free);
     h->iface = dt_dbus_helper1_skeleton_new();
