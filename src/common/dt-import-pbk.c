@@ -268,9 +268,10 @@ parse(const char *text)
     PbkSub sub = SUB_ENTRY;
     gboolean device_has_phones = FALSE;
     gsize pos = 0;
-    char *line;
-    while ((line = dt_import_next_line(text, &pos)) != NULL) {
-        g_autofree char *owned = line;
+    for (;;) {
+        g_autofree char *line = dt_import_next_line(text, &pos);
+        if (line == NULL)
+            break;
         g_strstrip(line);
         if (*line == '\0' || *line == ';' || *line == '#')
             continue;
