@@ -268,9 +268,10 @@ parse(const char *text)
     PbkSub sub = SUB_ENTRY;
     gboolean device_has_phones = FALSE;
     gsize pos = 0;
-    char *line;
-    while ((line = dt_import_next_line(text, &pos)) != NULL) {
-        g_autofree char *owned = line;
+    for (;;) {
+        g_autofree char *line = dt_import_next_line(text, &pos);
+        if (line == NULL)
+            break;
         g_strstrip(line);
         if (*line == '\0' || *line == ';' || *line == '#')
             continue;
@@ -378,10 +379,11 @@ map_auth(PbkEntry *pe, DtProfile *p)
     DtImportEntry *e = pe->entry;
     guint64 bits;
     if (!get_uint(pe, "authrestrictions", &bits)) {
-        if (get(pe, "authrestrictions"))
+        if (get(pe, "authrestrictions")) {
+            g_autofree char *def = dt_auth_list_to_string(&p->security.authentication);
             dt_import_entry_note(e, "AuthRestrictions=%s: not a number; kept the default %s",
-                                 get(pe, "authrestrictions"),
-                                 dt_auth_list_to_string(&p->security.authentication));
+                                 get(pe, "authrestrictions"), def);
+        }
         return;
     }
     DtAuthList l = {0};

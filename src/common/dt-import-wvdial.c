@@ -52,9 +52,10 @@ parse(const char *text)
     GPtrArray *sections = g_ptr_array_new_with_free_func(section_free);
     WvSection *cur = NULL;
     gsize pos = 0;
-    char *line;
-    while ((line = dt_import_next_line(text, &pos)) != NULL) {
-        g_autofree char *owned = line;
+    for (;;) {
+        g_autofree char *line = dt_import_next_line(text, &pos);
+        if (line == NULL)
+            break;
         g_strstrip(line);
         if (*line == '\0' || *line == ';' || *line == '#')
             continue;

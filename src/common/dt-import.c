@@ -124,8 +124,21 @@ dt_import_entry_finish(DtImportEntry *e)
         return;
     }
     g_autoptr(GError) error = NULL;
-    if (!dt_profile_validate(e->profile, &error))
+    if (!dt_profile_validate(e->profile, &error)) {
         dt_import_entry_skip(e, "the settings do not make a valid profile: %s", error->message);
+        return;
+    }
+    /* What the store will write and read back (the loader trims blanks
+     * around most values), so the profile in hand is the one saved. */
+    gsize len;
+    g_autofree char *text = dt_profile_to_data(e->profile, &len);
+    DtProfile *saved = dt_profile_load_data(text, len, e->name, &error);
+    if (saved == NULL) {
+        dt_import_entry_skip(e, "the settings do not make a valid profile: %s", error->message);
+        return;
+    }
+    dt_profile_free(e->profile);
+    e->profile = saved;
 }
 
 guint
