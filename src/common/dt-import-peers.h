@@ -7,9 +7,10 @@
  * -mschap-v2 (→ the allowed methods), require-mppe/-40/-128, nomppe and the
  * older "mppe required,stateless,no40,no56" (→ Encryption), mppe-stateful,
  * defaultroute/nodefaultroute, usepeerdns, mtu, mru, lcp-echo-*, noipv6,
- * persist/maxfail/holdoff/idle (→ [Redial]), crtscts. The password is not
- * in a peers file (pptpsetup puts it in chap-secrets); options pulled in
- * with "file" are named, not read. The profile is named after the file. */
+ * persist/maxfail/holdoff/idle (→ [Redial]), crtscts. pptpsetup keeps the
+ * password in chap-secrets, not here; a "password" option, where someone
+ * wrote one, goes to the caller for the keyring. Options pulled in with
+ * "file" are named, not read. The profile is named after the file. */
 #ifndef DT_IMPORT_PEERS_H
 #define DT_IMPORT_PEERS_H
 

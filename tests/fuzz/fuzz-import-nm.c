@@ -14,7 +14,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(DtImport) imp = dt_import_nm((const char *)data, size, &error);
-    fuzz_import_check(imp, error);
+    fuzz_import_check(imp, error, data, size);
     if (imp == NULL)
         return 0;
     for (guint i = 0; i < imp->entries->len; i++) {
@@ -22,11 +22,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (e->profile == NULL)
             continue;
         g_autofree char *nm = dt_export_nm(e->profile, NULL, NULL);
-        if (nm == NULL || strstr(nm, "[vpn-secrets]"))
+        if (nm == NULL)
+            abort();
+        g_autoptr(GKeyFile) kf = g_key_file_new();
+        if (!g_key_file_load_from_data(kf, nm, (gsize)-1, G_KEY_FILE_NONE, NULL) ||
+            g_key_file_has_group(kf, "vpn-secrets") ||
+            g_key_file_has_key(kf, "vpn", "password", NULL))
             abort();
         g_autoptr(GError) e2 = NULL;
         g_autoptr(DtImport) again = dt_import_nm(nm, strlen(nm), &e2);
-        fuzz_import_check(again, e2);
+        fuzz_import_check(again, e2, (const uint8_t *)nm, strlen(nm));
         if (again == NULL)
             abort();
         const DtImportEntry *back = fuzz_import_find(again, e->profile->id);
