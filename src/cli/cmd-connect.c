@@ -48,6 +48,16 @@ read_password_file(const char *path, GError **error)
 }
 
 /* Asks on the terminal with echo off, the way passwd and ssh do. */
+/* The keyring's "user" attribute: the one user name the profile's type uses, as the app and
+ * the importers store it (FORMATS.md). */
+static const char *
+profile_user(const DtProfile *profile)
+{
+    const char *u =
+        profile->type == DT_PROFILE_TYPE_DIALUP ? profile->dialup.user : profile->pptp.user;
+    return u ? u : "";
+}
+
 static char *
 prompt_password(const DtProfile *profile)
 {
@@ -62,7 +72,8 @@ prompt_password(const DtProfile *profile)
     /* Echo off before the prompt shows, so nothing typed after it is seen; TCSANOW keeps what
      * was typed ahead. */
     tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-    fprintf(stderr, "Password for %s on “%s”: ", profile->pptp.user ? profile->pptp.user : "?",
+    fprintf(stderr,
+            "Password for %s on “%s”: ", profile_user(profile)[0] ? profile_user(profile) : "?",
             profile->name);
     fflush(stderr);
     pw = read_password_fd(STDIN_FILENO);
@@ -74,9 +85,8 @@ prompt_password(const DtProfile *profile)
 static char *
 keyring_password(const DtProfile *profile, GError **error)
 {
-    char *secret =
-        secret_password_lookup_sync(dt_password_get_schema(), NULL, error, "profile", profile->id,
-                                    "user", profile->pptp.user ? profile->pptp.user : "", NULL);
+    char *secret = secret_password_lookup_sync(dt_password_get_schema(), NULL, error, "profile",
+                                               profile->id, "user", profile_user(profile), NULL);
     char *copy;
     if (!secret)
         return NULL;
