@@ -93,9 +93,11 @@ on_log_line_cb(DtDBusConnection1 *proxy, const char *line, Entry *e)
     g_signal_emit(e->self, signals[SIG_LOG_LINE], 0, e->profile_id, line);
 }
 
-/* Takes the proxy. Replaces the profile's older connection, if any. */
+/* Takes the proxy. Replaces the profile's older connection, if any. assumed_old: the state
+ * to report it moved from (our own Connect: "connecting", even if it already failed by the
+ * time the proxy exists), or NULL for the older connection's. */
 static void
-add_connection(DtConnections *self, DtDBusConnection1 *proxy)
+add_connection(DtConnections *self, DtDBusConnection1 *proxy, const char *assumed_old)
 {
     const char *id = dt_dbus_connection1_get_profile_id(proxy);
     Entry *old;
@@ -113,7 +115,7 @@ add_connection(DtConnections *self, DtDBusConnection1 *proxy)
 
     Entry *e = g_new0(Entry, 1);
     const char *state = dt_dbus_connection1_get_state(proxy);
-    g_autofree char *old_state = g_strdup(old ? old->state : "");
+    g_autofree char *old_state = g_strdup(assumed_old ? assumed_old : old ? old->state : "");
 
     e->self = self;
     e->profile_id = g_strdup(id);
@@ -141,7 +143,7 @@ listed_proxy_ready_cb(GObject *source, GAsyncResult *result, gpointer user_data)
             g_warning("Could not follow a connection: %s", error->message);
         return;
     }
-    add_connection(self, proxy);
+    add_connection(self, proxy, NULL);
 }
 
 static void
@@ -379,7 +381,7 @@ connected_proxy_ready_cb(GObject *source, GAsyncResult *result, gpointer user_da
         g_task_return_error(task, error);
         return;
     }
-    add_connection(self, proxy);
+    add_connection(self, proxy, "connecting");
     g_task_return_boolean(task, TRUE);
 }
 

@@ -12,6 +12,7 @@ struct _DtNotifier {
     DtConnections *connections;
     char *icon_dir;
     GHashTable *shown; /* profile Id → NotifyNotification */
+    GHashTable *up;    /* profile Ids whose current connection reached "connected" */
 };
 
 G_DEFINE_TYPE(DtNotifier, dt_notifier, G_TYPE_OBJECT)
@@ -63,6 +64,12 @@ on_state_changed_cb(DtConnections *connections, const char *profile_id, const ch
         return;
     if (err)
         g_variant_get(err, "(&s&s)", &reason, &words);
+    /* A failure before "connected" could not connect; one after it lost the connection. */
+    gboolean was_up = g_hash_table_contains(self->up, profile_id);
+    if (g_str_equal(state, "connecting"))
+        g_hash_table_remove(self->up, profile_id);
+    else if (g_str_equal(state, "connected"))
+        g_hash_table_add(self->up, g_strdup(profile_id));
 
     if (g_str_equal(state, "connected") && g_strcmp0(old, "connecting") == 0) {
         GVariant *p = dt_dbus_connection1_get_protocols(c);
@@ -82,12 +89,13 @@ on_state_changed_cb(DtConnections *connections, const char *profile_id, const ch
         show(self, profile_id, title, *words ? words : _("The connection was closed on request."),
              "dialtone-idle", "network.disconnected", NOTIFY_URGENCY_NORMAL);
     } else if (g_str_equal(state, "failed") && was_active(old)) {
-        g_autofree char *title = g_strcmp0(old, "connecting") == 0
-                                     ? g_strdup_printf(_("%s could not connect"), name)
-                                     : g_strdup_printf(_("%s lost its connection"), name);
+        g_autofree char *title = was_up ? g_strdup_printf(_("%s lost its connection"), name)
+                                        : g_strdup_printf(_("%s could not connect"), name);
+        const char *why = *words ? words : _("The connection ended unexpectedly.");
+        gboolean stop =
+            g_str_has_suffix(why, ".") || g_str_has_suffix(why, "!") || g_str_has_suffix(why, "?");
         g_autofree char *body =
-            g_strdup_printf("%s %s", *words ? words : _("The connection ended unexpectedly."),
-                            dt_connection_info_next_step(reason));
+            g_strdup_printf("%s%s %s", why, stop ? "" : ".", dt_connection_info_next_step(reason));
         show(self, profile_id, title, body, "dialtone-error", "network.error",
              NOTIFY_URGENCY_CRITICAL);
     }
@@ -102,6 +110,7 @@ dt_notifier_dispose(GObject *object)
         g_signal_handlers_disconnect_by_data(self->connections, self);
     g_clear_object(&self->connections);
     g_clear_pointer(&self->shown, g_hash_table_unref);
+    g_clear_pointer(&self->up, g_hash_table_unref);
     G_OBJECT_CLASS(dt_notifier_parent_class)->dispose(object);
 }
 
@@ -123,6 +132,7 @@ static void
 dt_notifier_init(DtNotifier *self)
 {
     self->shown = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+    self->up = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 }
 
 DtNotifier *

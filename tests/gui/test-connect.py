@@ -12,7 +12,10 @@ app and, through AT-SPI:
   4. sees the "connected" notification's text on the session bus;
   5. sees the tray item's state over D-Bus: icon, title, lights blinking with traffic
      through the tunnel, and the menu offering Disconnect;
-  6. disconnects from the status window: row, notification, tray and the namespace agree.
+  6. disconnects from the status window: row, notification, tray and the namespace agree;
+  7. app.connect by name over D-Bus with no saved password: the prompt; a wrong password
+     gives the failed notification with the next step, the row's reason, the tray's error;
+  8. again with the right password and Save password (now in the keyring); app.disconnect.
 Screenshots of the main window, the editor, and the Details and Negotiation pages go to
 $DT_GUI_SHOTS.
 """
@@ -240,7 +243,61 @@ try:
                                     capture_output=True).returncode != 0,
              "the tunnel interface %s to go" % iface)
     check(True, "the tunnel interface %s is gone from the client namespace" % iface)
+
+    # 7. app.connect by name over D-Bus (as a .desktop action would), with no saved
+    # password: the prompt, a wrong password, the failure in words with the next step.
+    subprocess.run(["secret-tool", "clear", "profile", pid], check=True)
+
+    def activate(action, name):
+        bus.call_sync("org.dialtone.Dialtone", "/org/dialtone/Dialtone", "org.gtk.Actions",
+                      "Activate", GLib.Variant("(sava{sv})", (action, [GLib.Variant("s", name)],
+                                                              {})),
+                      None, Gio.DBusCallFlags.NONE, 5000, None)
+    activate("connect", "Office VPN")
+    ask = wait_for(lambda: frame(app, "Password for “Office VPN”"), "the password prompt")
+    ask_ok = named(ask, "Connect", "push button")
+    check(not sensitive(ask_ok), "the prompt's Connect waits for a password")
+    set_text(named(ask, "Password", "password text"), "not-the-password")
+    wait_for(lambda: sensitive(ask_ok), "the prompt's Connect to become sensitive")
+    shot(SHOTS, "password-prompt", "Password for “Office VPN”")
+    click(ask_ok)
+    n = wait_for(lambda: [x for x in notifications() if x[0] == "Office VPN could not connect"],
+                 "the failed notification", CONNECT_TIMEOUT)
+    check(n[-1][1].startswith("The user name or password was not accepted.") and
+          n[-1][1].endswith(" Check the user name, domain and password, then connect again."),
+          "notification: %r" % (n[-1],))
+    failed = wait_for(lambda: label_starting(row, "Failed"), "the row to say Failed")
+    check("not accepted" in failed.name, "the row says why: %r" % failed.name)
+    wait_for(lambda: tray_prop("IconName") == "dialtone-error", "the tray's error icon")
+    check(True, "the tray shows the error state")
+    got = subprocess.run(["secret-tool", "lookup", "profile", pid, "user", "alice"],
+                         capture_output=True, text=True)
+    check(got.returncode != 0, "a password typed without Save password is not kept")
+
+    # 8. Again with the right password and Save password; app.disconnect by name.
+    activate("connect", "Office VPN")
+    ask = wait_for(lambda: frame(app, "Password for “Office VPN”"), "the password prompt")
+    set_text(named(ask, "Password", "password text"), PASSWORD)
+    click(named(ask, "Save password", "check box"))
+    click(wait_for(lambda: sensitive(named(ask, "Connect", "push button")) and
+                   named(ask, "Connect", "push button"), "the prompt's Connect"))
+    wait_for(lambda: label_starting(row, "Connected"), "the row to say Connected",
+             CONNECT_TIMEOUT)
+    wait_for(lambda: tray_prop("IconName").startswith("dialtone-strong"),
+             "the tray's connected icon")
+    check(True, "connected with the prompted password; the tray left its error state")
+    got = subprocess.run(["secret-tool", "lookup", "profile", pid, "user", "alice"],
+                         capture_output=True, text=True)
+    check(got.stdout == PASSWORD, "Save password in the prompt put it in the keyring")
+    activate("disconnect", "Office VPN")
+    wait_for(lambda: label_starting(row, "Disconnected"), "the row to say Disconnected",
+             CONNECT_TIMEOUT)
+    check(True, "app.disconnect by name disconnects")
     check(app_proc.poll() is None, "the app still runs")
+except SystemExit:
+    if os.path.exists(os.path.join(WORK, "notify-monitor.log")):
+        print("notifications seen:", notifications())
+    raise
 finally:
     for p in reversed(procs):
         if p.poll() is None:
