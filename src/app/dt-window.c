@@ -22,6 +22,7 @@ struct _DtWindow {
     GtkLabel *rename_error_label;
 
     DtProfileList *list;
+    DtConnections *connections;
     DtProfile *deleted; /* what Undo brings back, until the timeout */
     guint notification_timeout;
 };
@@ -31,7 +32,8 @@ G_DEFINE_TYPE(DtWindow, dt_window, GTK_TYPE_APPLICATION_WINDOW)
 static GtkWidget *
 create_row_cb(gpointer item, gpointer user_data)
 {
-    return GTK_WIDGET(dt_profile_row_new(DT_PROFILE_ITEM(item)));
+    DtWindow *self = DT_WINDOW(user_data);
+    return GTK_WIDGET(dt_profile_row_new(DT_PROFILE_ITEM(item), self->connections));
 }
 
 /* A reference of its own: a change to the list rebuilds the rows, and the
@@ -382,6 +384,7 @@ dt_window_dispose(GObject *object)
         g_clear_pointer(&self->deleted, dt_profile_free);
     }
     g_clear_object(&self->list);
+    g_clear_object(&self->connections);
     G_OBJECT_CLASS(dt_window_parent_class)->dispose(object);
 }
 
@@ -416,13 +419,14 @@ dt_window_init(DtWindow *self)
 }
 
 DtWindow *
-dt_window_new(GtkApplication *app, DtProfileList *list)
+dt_window_new(GtkApplication *app, DtProfileList *list, DtConnections *connections)
 {
     DtWindow *self = g_object_new(DT_TYPE_WINDOW, "application", app, NULL);
     g_autoptr(GPtrArray) problems = NULL;
     g_autoptr(GError) error = NULL;
 
     self->list = g_object_ref(list);
+    self->connections = g_object_ref(connections);
     gtk_list_box_bind_model(self->profile_list, G_LIST_MODEL(list), create_row_cb, self, NULL);
     if (!dt_profile_list_load(list, &problems, &error)) {
         show_notification(self, error->message, FALSE);

@@ -89,5 +89,21 @@ for _ in $(seq 200); do
     sleep 0.05
 done
 
+# The system bus is the caller's (DBUS_SYSTEM_BUS_ADDRESS, a private one with the helper)
+# or none at all: a GUI test never talks to the machine's real system bus.
+export DBUS_SYSTEM_BUS_ADDRESS="${DBUS_SYSTEM_BUS_ADDRESS:-unix:path=$work/no-system-bus}"
+
+# A real notification server, started by hand: activation could pick another one.
+if [ -n "${DT_GUI_NOTIFICATIONS:-}" ]; then
+    "$DT_GUI_NOTIFICATIONS" --replace >"$work/notifications.log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 200); do
+        gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+            --method org.freedesktop.DBus.NameHasOwner org.freedesktop.Notifications 2>/dev/null |
+            grep -q true && break
+        sleep 0.05
+    done
+fi
+
 export DT_GUI_WORK="$work"
 /usr/bin/python3 "$test_py" "$app"

@@ -3,7 +3,9 @@
  * GListModel behind the main window (items-changed, delete and undo). */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
+#include "dt-connection-info.h"
 #include "dt-profile-list.h"
 #include "dt-serial-ports.h"
 
@@ -183,11 +185,96 @@ test_profile_list(void)
     remove_tree(root);
 }
 
+/* What the helper's Protocols look like after network-up (data/org.dialtone.Helper1.xml). */
+static GVariant *
+protocols(const char *strength, gboolean encrypted, gboolean compression, gboolean stateless)
+{
+    GVariantBuilder b;
+    g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+    g_variant_builder_add(&b, "{sv}", "auth", g_variant_new_string("MS-CHAP v2"));
+    g_variant_builder_add(&b, "{sv}", "encrypted", g_variant_new_boolean(encrypted));
+    g_variant_builder_add(&b, "{sv}", "strength", g_variant_new_string(strength));
+    g_variant_builder_add(
+        &b, "{sv}", "strength-word",
+        g_variant_new_string(g_str_equal(strength, "128-bit") ? "strong" : "weak"));
+    g_variant_builder_add(&b, "{sv}", "stateless", g_variant_new_boolean(stateless));
+    g_variant_builder_add(&b, "{sv}", "compression", g_variant_new_boolean(compression));
+    return g_variant_ref_sink(g_variant_builder_end(&b));
+}
+
+static void
+test_connection_info(void)
+{
+    g_autoptr(GVariant) strong = protocols("128-bit", TRUE, TRUE, TRUE);
+    g_autoptr(GVariant) weak = protocols("40-bit", TRUE, FALSE, FALSE);
+    g_autoptr(GVariant) clear = protocols("", FALSE, FALSE, FALSE);
+    g_autoptr(GVariant) empty = g_variant_ref_sink(g_variant_new("a{sv}", NULL));
+    g_autofree char *s1 = dt_connection_info_summary(strong);
+    g_autofree char *s2 = dt_connection_info_summary(weak);
+    g_autofree char *s3 = dt_connection_info_summary(clear);
+    g_autofree char *e1 = dt_connection_info_encryption(strong);
+    g_autofree char *e2 = dt_connection_info_encryption(weak);
+    g_autofree char *e3 = dt_connection_info_encryption(clear);
+
+    g_assert_cmpstr(s1, ==, "MS-CHAP v2 · MPPC · MPPE 128-bit");
+    g_assert_cmpstr(s2, ==, "MS-CHAP v2 · MPPE 40-bit");
+    g_assert_cmpstr(s3, ==, "MS-CHAP v2 · not encrypted");
+    g_assert_null(dt_connection_info_summary(empty));
+    g_assert_null(dt_connection_info_summary(NULL));
+    g_assert_cmpstr(e1, ==, "MPPE 128-bit, stateless (strong)");
+    g_assert_cmpstr(e2, ==, "MPPE 40-bit, stateful (weak)");
+    g_assert_cmpstr(e3, ==, "None (not encrypted)");
+    g_assert_true(dt_connection_info_is_strong(strong));
+    g_assert_false(dt_connection_info_is_strong(weak));
+    g_assert_false(dt_connection_info_is_strong(clear));
+
+    /* Option 18 (RFC 3078 §2.1): bytes, and each bit in words. */
+    g_autofree char *bytes = dt_connection_info_format_option("01000041");
+    g_assert_cmpstr(bytes, ==, "01 00 00 41");
+    g_autofree char *lower = dt_connection_info_format_option("0100004a");
+    g_assert_cmpstr(lower, ==, "01 00 00 4A");
+    const char *bad[] = {NULL, "", "0100004", "010000410", "0100004g", "+1000041", " 1000041"};
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_assert_null(dt_connection_info_format_option(bad[i]));
+        g_assert_null(dt_connection_info_explain_option(bad[i]));
+    }
+    g_autoptr(GPtrArray) bits = dt_connection_info_explain_option("01000041");
+    g_assert_cmpuint(bits->len, ==, 6);
+    g_assert_cmpstr(bits->pdata[0], ==, "H = 1: stateless mode: a new key for every packet");
+    g_assert_cmpstr(bits->pdata[1], ==, "S = 1: 128-bit encryption");
+    g_assert_cmpstr(bits->pdata[2], ==, "M = 0: no 56-bit encryption");
+    g_assert_cmpstr(bits->pdata[3], ==, "L = 0: no 40-bit encryption");
+    g_assert_cmpstr(bits->pdata[5], ==, "C = 1: MPPC compression");
+    g_autoptr(GPtrArray) odd = dt_connection_info_explain_option("80000020");
+    g_assert_cmpuint(odd->len, ==, 7);
+    g_assert_cmpstr(odd->pdata[0], ==,
+                    "H = 0: stateful mode allowed: the key changes every 256 packets");
+    g_assert_cmpstr(odd->pdata[3], ==, "L = 1: 40-bit encryption");
+    g_assert_cmpstr(odd->pdata[6], ==, "Other bits 0x80000000: not defined by RFC 3078");
+
+    g_autofree char *w1 = dt_connection_info_state_words("connecting", "lcp-up");
+    g_autofree char *w2 = dt_connection_info_state_words("connected", "network-up");
+    g_autofree char *w3 = dt_connection_info_state_words(NULL, NULL);
+    g_assert_cmpstr(w1, ==, "Connecting (authenticating)…");
+    g_assert_cmpstr(w2, ==, "Connected");
+    g_assert_cmpstr(w3, ==, "Not connected");
+    g_assert_true(strstr(dt_connection_info_next_step("auth-failed"), "password") != NULL);
+    g_assert_true(strstr(dt_connection_info_next_step("mppe-refused"), "Security") != NULL);
+    g_assert_true(strstr(dt_connection_info_next_step("modem-busy"), "modem") != NULL);
+    g_assert_true(strstr(dt_connection_info_next_step("timeout"), "server address") != NULL);
+
+    g_autofree char *d1 = dt_connection_info_duration(65999);
+    g_autofree char *d2 = dt_connection_info_duration(3723000);
+    g_assert_cmpstr(d1, ==, "1:05");
+    g_assert_cmpstr(d2, ==, "1:02:03");
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/app/serial-ports", test_serial_ports);
     g_test_add_func("/app/profile-list", test_profile_list);
+    g_test_add_func("/app/connection-info", test_connection_info);
     return g_test_run();
 }

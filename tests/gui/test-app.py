@@ -261,8 +261,9 @@ try:
           "the PPTP row says “dials Office ISP first”")
     connect = find(row, lambda n: n.name == "Connect")
     check(connect is not None and not sensitive(connect) and
-          "not available yet" in connect.description,
-          "Connect is insensitive and says it needs the system service")
+          "system service" in connect.description,
+          "without dialtone-helper, Connect is insensitive and says it needs the system "
+          "service (%r)" % connect.description)
     shot("main-window")
 
     # 4. Single instance: a second start hands over and exits.
