@@ -164,7 +164,14 @@ route_server(DtLinkRun *run, DialFirst *df)
         r.dst.addr = addrs[i];
         r.dst.prefix_len = 32;
         r.ifindex = df->ifindex;
-        if (dt_link_netcfg_add_route(&df->netcfg, &r, &err) < 0)
+        int rc = dt_link_netcfg_add_route(&df->netcfg, &r, &err);
+        if (rc == -EEXIST) {
+            /* The server is the ISP's end of the link: the peer route already goes there. */
+            dt_log("stage=route exists=\"%s\" via=lower-link",
+                   dt_route_to_string(&r, text, sizeof text));
+            continue;
+        }
+        if (rc < 0)
             return fail_with(run, DT_EXIT_UNREACHABLE, "%s", err.message);
         dt_log("stage=route added=\"%s\" via=lower-link",
                dt_route_to_string(&r, text, sizeof text));
