@@ -330,6 +330,27 @@ awk '/stage=down reason=local-request/ && !t { t = NR } /stage=lower-link stop=y
 }
 check_clean dialfirst
 echo "ok - DialFirst: dial-up, route, PPTP + MPPE-128 over it, ping, reverse teardown ($(since "$t") s)"
+
+# The lower link goes down under the tunnel (its dialtone-link hangs up): the tunnel ends with
+# lower-link-down, exit 15, and nothing is left behind.
+t=$(now)
+run_link "$VPN_ID" --password-file "$TMP/vpn-password" --dial-password-file \
+    "$TMP/isp-password" --interface "$TUN"
+wait_up 'stage=network-up tun='"$TUN" lower-down
+CHILD=$(pgrep -P "$LINK_PID" | head -1 || true)
+[ -n "$CHILD" ] || fail "lower-down: no dial-up child process"
+kill -TERM "$CHILD"
+wait_exit lower-down
+[ "$RC" -eq 15 ] || {
+    show
+    fail "lower-down: exit $RC, want 15 (lower link down)"
+}
+grep -q 'stage=end reason=lower-link-down status=15' "$TMP/link.err" || {
+    show
+    fail "lower-down: reason is not lower-link-down"
+}
+check_clean lower-down
+echo "ok - the dial-up link ends under the tunnel: lower-link-down, exit 15 ($(since "$t") s)"
 stop_vm
 
 # ---- VM 2: require-chap require-mschap-v2 ----
