@@ -418,7 +418,11 @@ lcp_request_done(DtFsm *f, uint8_t code)
     l->neg.remote = l->pending;
     if (l->cfg.role == DT_PPP_ROLE_PEER) {
         l->neg.auth = l->pending_auth;
-        l->auth_refused = false;
+        /* An authenticator that drops its method after our Nak (pppd does) may still give up
+         * on us once LCP is up ("peer refused to authenticate"): that is AUTH_REFUSED too, so
+         * the flag stays until an NCP comes up (dt-ppp-phase.c). */
+        if (l->pending_auth != DT_AUTH_NONE)
+            l->auth_refused = false;
     }
 }
 
@@ -429,7 +433,8 @@ lcp_up(DtFsm *f)
 {
     DtLcp *l = lcp_of(f);
     l->up = true;
-    l->auth_refused = false;
+    if (l->cfg.role != DT_PPP_ROLE_PEER || l->neg.auth != DT_AUTH_NONE)
+        l->auth_refused = false;
     l->echo_outstanding = 0;
     l->echo_deadline = l->cfg.echo_interval_ms ? f->now + l->cfg.echo_interval_ms : DT_TIME_NEVER;
     return true;

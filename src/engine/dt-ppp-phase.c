@@ -174,6 +174,8 @@ ncp_notify(DtPpp *p, DtFsm *f, DtFsmNotify what)
     const char *layer = f->cb->name;
     switch (what) {
     case DT_FSM_NOTIFY_UP:
+        /* The link works: an earlier refused method no longer explains how it ends. */
+        p->lcp.auth_refused = false;
         if (f == &p->ipcp.fsm) {
             DtPppEvent *e = dt_ppp_push_event(p, DT_PPP_EVENT_IPCP_UP);
             if (e)

@@ -52,6 +52,10 @@ static const struct {
     [DT_REASON_ADDRESS_REFUSED] = {"address-refused",
                                    "The server offered an address that cannot be used safely."},
     [DT_REASON_INTERNAL] = {"internal", "Something went wrong inside Dialtone."},
+    [DT_REASON_CARRIER_LOST] = {"carrier-lost",
+                                "The modem lost the carrier: the call was cut off."},
+    [DT_REASON_LOWER_LINK_DOWN] = {"lower-link-down",
+                                   "The dial-up connection under the VPN went down."},
 };
 
 const char *

@@ -1,8 +1,9 @@
 /* dialtone-link — runs one PPP link.
  *
  * --self-test checks the crypto against the RFC known answers. --standalone PROFILE runs a PPTP
- * link from a profile file as root, headless, until SIGINT/SIGTERM or link loss (like pppd
- * nodetach); the helper-managed mode (fds passed in) comes with dialtone-helper. */
+ * or dial-up link (a PPTP one with DialFirst= dials first) from a profile file as root, headless,
+ * until SIGINT/SIGTERM or link loss (like pppd nodetach); the helper-managed mode (fds passed in)
+ * comes with dialtone-helper. */
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -29,12 +30,15 @@ usage(FILE *out)
         out,
         "Usage: dialtone-link --standalone PROFILE.conf (--password-file FILE | "
         "--password-stdin)\n"
+        "                     [--dial-password-file FILE]\n"
         "       dialtone-link --self-test\n"
         "\n"
-        "  --standalone PROFILE   run the PPTP link of PROFILE (a profile file, see FORMATS.md)\n"
-        "                         until SIGINT or SIGTERM; needs root\n"
+        "  --standalone PROFILE   run the PPTP or dial-up link of PROFILE (a profile file, see\n"
+        "                         FORMATS.md) until SIGINT or SIGTERM; needs root\n"
         "  --password-file FILE   read the password from the first line of FILE (mode 0600)\n"
         "  --password-stdin       read the password from the first line of standard input\n"
+        "  --dial-password-file FILE  the password of the dial-up profile a PPTP profile's\n"
+        "                         DialFirst= names (<Id>.conf beside it)\n"
         "  --interface NAME       name the TUN device (default dt0, dt1, ...)\n"
         "  --connect-timeout SEC  how long to wait for the server's TCP port 1723 (15)\n"
         "  --self-test            check this machine's crypto against the RFC known answers\n"
@@ -68,6 +72,8 @@ main(int argc, char **argv)
         OPT_PW_STDIN,
         OPT_IFNAME,
         OPT_TIMEOUT,
+        OPT_DIAL_PW_FILE,
+        OPT_LOWER_LINK,
         OPT_VERSION
     };
     static const struct option options[] = {
@@ -77,6 +83,8 @@ main(int argc, char **argv)
         {"password-stdin", no_argument, NULL, OPT_PW_STDIN},
         {"interface", required_argument, NULL, OPT_IFNAME},
         {"connect-timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"dial-password-file", required_argument, NULL, OPT_DIAL_PW_FILE},
+        {"lower-link", no_argument, NULL, OPT_LOWER_LINK},
         {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -120,6 +128,14 @@ main(int argc, char **argv)
             lo.connect_timeout_ms = (uint32_t)v * 1000u;
             break;
         }
+        case OPT_DIAL_PW_FILE:
+            lo.dial_password_path = optarg;
+            break;
+        case OPT_LOWER_LINK:
+            /* Internal: started by a DialFirst parent (dt-link-dialfirst.c), fd 3 is its pipe. */
+            lo.lower_link = true;
+            lo.ready_fd = 3;
+            break;
         case OPT_VERSION:
             printf("dialtone-link %s\n", DT_VERSION);
             return EXIT_SUCCESS;

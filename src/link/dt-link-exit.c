@@ -29,6 +29,22 @@ dt_link_exit_for_reason(DtReason r)
     case DT_REASON_IDLE_TIMEOUT:
     case DT_REASON_TIMEOUT:
         return DT_EXIT_TIMEOUT;
+    case DT_REASON_MODEM_BUSY:
+        return DT_EXIT_MODEM_BUSY;
+    case DT_REASON_MODEM_NO_CARRIER:
+        return DT_EXIT_MODEM_NO_CARRIER;
+    case DT_REASON_MODEM_NO_DIALTONE:
+        return DT_EXIT_MODEM_NO_DIALTONE;
+    case DT_REASON_MODEM_NO_ANSWER:
+        return DT_EXIT_MODEM_NO_ANSWER;
+    case DT_REASON_MODEM_ERROR:
+        return DT_EXIT_MODEM_ERROR;
+    case DT_REASON_MODEM_TIMEOUT:
+        return DT_EXIT_MODEM_TIMEOUT;
+    case DT_REASON_CARRIER_LOST:
+        return DT_EXIT_CARRIER_LOST;
+    case DT_REASON_LOWER_LINK_DOWN:
+        return DT_EXIT_LOWER_LINK_DOWN;
     default:
         return DT_EXIT_OTHER;
     }

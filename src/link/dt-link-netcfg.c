@@ -45,6 +45,12 @@ add_route(DtLinkNetcfg *n, const DtRoute *r, DtIoError *err)
 }
 
 int
+dt_link_netcfg_add_route(DtLinkNetcfg *n, const DtRoute *route, DtIoError *err)
+{
+    return add_route(n, route, err);
+}
+
+int
 dt_link_netcfg_server_route(DtLinkNetcfg *n, const DtInetAddr *server, DtRoute *route,
                             DtIoError *err)
 {

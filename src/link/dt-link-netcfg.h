@@ -43,6 +43,8 @@ void dt_link_netcfg_clear(DtLinkNetcfg *n);
  * identical route (another link to the same server) is used as it is, not recorded. */
 int dt_link_netcfg_server_route(DtLinkNetcfg *n, const DtInetAddr *server, DtRoute *route,
                                 DtIoError *err);
+/* One route, recorded (an identical existing one is an error, -EEXIST). */
+int dt_link_netcfg_add_route(DtLinkNetcfg *n, const DtRoute *route, DtIoError *err);
 /* Address, MTU and routes on the TUN. */
 int dt_link_netcfg_apply(DtLinkNetcfg *n, const DtLinkIpSettings *ip, DtIoError *err);
 /* Deletes every recorded route, newest first; ones already gone (with the TUN) are not errors.

@@ -2,6 +2,8 @@
 #include "dt-link-standalone.h"
 
 #include "dt-link-dataplane.h"
+#include "dt-link-dialfirst.h"
+#include "dt-link-dialup.h"
 #include "dt-link-exit.h"
 #include "dt-log.h"
 
@@ -139,6 +141,10 @@ run_link(DtLinkRun *run)
         return fail_with(run, DT_EXIT_USAGE, "%s", why);
     if (dt_link_secret_read(&run->secret, run->options->password_path, why, sizeof why) < 0)
         return fail_with(run, DT_EXIT_USAGE, "%s", why);
+    if (run->profile.is_dialup)
+        return dt_link_dialup_run(run);
+    if (run->profile.dial_first)
+        return dt_link_dialfirst_run(run);
     return dt_link_run_prepared(run);
 }
 

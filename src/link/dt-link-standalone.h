@@ -26,6 +26,13 @@ typedef struct {
     const char *password_path; /* a file, or "-" for standard input */
     const char *tun_name;      /* NULL: dt%d */
     uint32_t connect_timeout_ms;
+    /* DialFirst: the dial-up profile's password ("-" is not allowed: stdin holds the other). */
+    const char *dial_password_path;
+    /* > 0: a dial-up run writes "up ifindex=N tun=NAME local=A peer=B" here once IPCP is up
+     * (how a DialFirst parent learns its lower link is ready). */
+    int ready_fd;
+    /* The dial-up link under a DialFirst tunnel: no default route or Routes= of its own. */
+    bool lower_link;
 } DtLinkOptions;
 
 typedef struct DtLinkRun DtLinkRun;

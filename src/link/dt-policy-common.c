@@ -57,32 +57,66 @@ parse_dns(char **list, DtInetAddr *out, size_t max)
     return n;
 }
 
+static int
+fill_dialup(DtLinkProfile *lp, const DtProfile *p, const char *path, char *why, size_t why_size)
+{
+    if (!p->dialup.device || !*p->dialup.device)
+        return fail(why, why_size, "%s: [Dialup] Device: %s", path, "missing");
+    if (!p->dialup.phone || !*p->dialup.phone)
+        return fail(why, why_size, "%s: [Dialup] Phone: %s", path, "missing");
+    for (guint i = 0; p->dialup.init && p->dialup.init[i]; i++) {
+        if (!*p->dialup.init[i])
+            continue;
+        if (lp->dialup.n_init == DT_LINK_INIT_MAX)
+            return fail(why, why_size, "%s: [Dialup] Init: more than %d commands", path,
+                        DT_LINK_INIT_MAX);
+        lp->dialup.init[lp->dialup.n_init++] = g_strdup(p->dialup.init[i]);
+    }
+    lp->is_dialup = true;
+    lp->dialup.device = g_strdup(p->dialup.device);
+    lp->dialup.speed = p->dialup.speed;
+    lp->dialup.hw_flow = p->dialup.flow_control == DT_FLOW_CONTROL_HARDWARE;
+    lp->dialup.dial_command = g_strdup(
+        p->dialup.dial_command && *p->dialup.dial_command ? p->dialup.dial_command : "ATDT");
+    lp->dialup.phone = g_strdup(p->dialup.phone);
+    lp->user = g_strdup(p->dialup.user ? p->dialup.user : "");
+    return 0;
+}
+
 /* The checks --standalone and --managed share; origin names the profile in messages. */
 static int
-link_profile_from_profile(DtLinkProfile *lp, const DtProfile *p, const char *origin, char *why,
-                          size_t why_size)
+link_profile_from_profile(DtLinkProfile *lp, const DtProfile *p, const char *origin,
+                          bool standalone, char *why, size_t why_size)
 {
     const char *path = origin;
 
-    if (p->type != DT_PROFILE_TYPE_PPTP)
+    if (p->type != DT_PROFILE_TYPE_PPTP && !standalone)
         return fail(why, why_size, "%s: [Profile] Type: %s", path,
-                    "a link runs PPTP profiles; this one is a dial-up profile");
-    if (!p->pptp.server || !*p->pptp.server)
-        return fail(why, why_size, "%s: [PPTP] Server: %s", path, "missing");
-    if (!p->pptp.user || !*p->pptp.user)
-        return fail(why, why_size, "%s: [PPTP] User: %s", path,
-                    "missing (the server needs a user name)");
-    if (p->dial_first)
+                    "a managed link runs PPTP profiles; this one is a dial-up profile");
+    if (p->dial_first && !standalone)
         return fail(why, why_size, "%s: [Profile] DialFirst: %s", path,
-                    "dialling first is not supported yet; bring the dial-up link up another way");
-
+                    "dialling first is not supported here yet; bring the dial-up link up another "
+                    "way");
+    if (p->type == DT_PROFILE_TYPE_DIALUP) {
+        if (fill_dialup(lp, p, path, why, why_size) < 0) {
+            dt_link_profile_clear(lp);
+            return -1;
+        }
+    } else {
+        if (!p->pptp.server || !*p->pptp.server)
+            return fail(why, why_size, "%s: [PPTP] Server: %s", path, "missing");
+        if (!p->pptp.user || !*p->pptp.user)
+            return fail(why, why_size, "%s: [PPTP] User: %s", path,
+                        "missing (the server needs a user name)");
+        lp->server = g_strdup(p->pptp.server);
+        lp->user = p->pptp.domain && *p->pptp.domain
+                       ? g_strdup_printf("%s\\%s", p->pptp.domain, p->pptp.user)
+                       : g_strdup(p->pptp.user);
+        lp->dial_first = g_strdup(p->dial_first);
+    }
     lp->path = g_strdup(path);
     lp->id = g_strdup(p->id);
     lp->name = g_strdup(p->name);
-    lp->server = g_strdup(p->pptp.server);
-    lp->user = p->pptp.domain && *p->pptp.domain
-                   ? g_strdup_printf("%s\\%s", p->pptp.domain, p->pptp.user)
-                   : g_strdup(p->pptp.user);
     fill_policy(&lp->policy, &p->security, &p->ppp);
     lp->default_route = p->ipv4.default_route;
     lp->n_routes = p->ipv4.routes ? g_strv_length(p->ipv4.routes) : 0;
@@ -115,7 +149,7 @@ dt_link_profile_load(DtLinkProfile *lp, const char *path, char *why, size_t why_
     p = dt_profile_load_file(path, &error);
     if (!p)
         return fail(why, why_size, "%s", error->message);
-    return link_profile_from_profile(lp, p, path, why, why_size);
+    return link_profile_from_profile(lp, p, path, true, why, why_size);
 }
 
 int
@@ -132,7 +166,7 @@ dt_link_profile_from_variant_data(DtLinkProfile *lp, const void *data, size_t le
     p = dt_profile_from_variant(v, NULL, &error);
     if (!p)
         return fail(why, why_size, "%s", error->message);
-    return link_profile_from_profile(lp, p, "profile", why, why_size);
+    return link_profile_from_profile(lp, p, "profile", false, why, why_size);
 }
 
 void
@@ -145,6 +179,12 @@ dt_link_profile_clear(DtLinkProfile *lp)
     g_free(lp->user);
     g_free(lp->routes);
     g_strfreev(lp->dns_search);
+    g_free(lp->dial_first);
+    g_free(lp->dialup.device);
+    for (size_t i = 0; i < lp->dialup.n_init; i++)
+        g_free(lp->dialup.init[i]);
+    g_free(lp->dialup.dial_command);
+    g_free(lp->dialup.phone);
     memset(lp, 0, sizeof *lp);
 }
 

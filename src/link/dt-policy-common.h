@@ -18,12 +18,28 @@ typedef enum {
     DT_LINK_DNS_STATIC,
 } DtLinkDnsMode;
 
+#define DT_LINK_INIT_MAX 8
+
+/* [Dialup] of a dial-up profile. */
+typedef struct {
+    char *device; /* /dev/ttyUSB0 */
+    unsigned speed;
+    bool hw_flow;
+    char *init[DT_LINK_INIT_MAX]; /* Init= split at ';' */
+    size_t n_init;
+    char *dial_command; /* ATDT */
+    char *phone;
+} DtLinkDialup;
+
 typedef struct {
     char *path; /* the file it came from, for messages */
     char *id;
     char *name;
+    bool is_dialup; /* Type=dialup: dialup is filled in, server is NULL */
     char *server;
-    char *user; /* as sent: "DOMAIN\user" when a domain is set */
+    char *user;       /* as sent: "DOMAIN\user" when a domain is set */
+    char *dial_first; /* PPTP: the Id of the dial-up profile to bring up first, or NULL */
+    DtLinkDialup dialup;
     DtPolicy policy;
     bool default_route;
     DtInetPrefix *routes; /* IPv4 CIDRs used when !default_route */
@@ -35,11 +51,11 @@ typedef struct {
     bool ipv6;
 } DtLinkProfile;
 
-/* Loads and validates a PPTP profile file (src/common's rules: file, line and key in the
- * message). Returns 0, or -1 with the sentence in why. */
+/* Loads and validates a PPTP or dial-up profile file (src/common's rules: file, line and key
+ * in the message). Returns 0, or -1 with the sentence in why. */
 int dt_link_profile_load(DtLinkProfile *p, const char *path, char *why, size_t why_size);
-/* The same from a serialized a{sv} (dt_profile_to_variant()'s form, GLib's normal form), as
- * the helper sends it to dialtone-link --managed. */
+/* The same from a serialized a{sv} (PPTP only, no DialFirst yet) (dt_profile_to_variant()'s form,
+ * GLib's normal form), as the helper sends it to dialtone-link --managed. */
 int dt_link_profile_from_variant_data(DtLinkProfile *p, const void *data, size_t len, char *why,
                                       size_t why_size);
 void dt_link_profile_clear(DtLinkProfile *p);
