@@ -4,14 +4,13 @@
 # in our namespace on the bridge the VM's tap joins (192.0.2.254).
 #
 # MS-CHAP v2 + MPPE-128 (pppd's default client policy of the harness). Traffic both ways: the
-# VM pings our end and fetches a file from our namespace through the tunnel; we ping the VM's
-# end and fetch a file from its httpd. Each file must arrive byte-identical (md5). Then the VM
+# VM pings our end; we ping the VM's end, fetch a file from its httpd and upload one to a CGI
+# that answers its md5. Each file must arrive byte-identical (md5). Then the VM
 # hangs up (pppd SIGTERM: LCP Terminate) and our server must log the disconnect. What pppd
 # offers that our server does not use (VJ, IPv6CP) must be rejected while negotiation converges.
 source "$(dirname "$0")/pptp-lib.sh" "${1:?usage: $0 PEER_DIR DIALTONE-SERVER}"
 SERVER=$(realpath -m "${2:?usage: $0 PEER_DIR DIALTONE-SERVER}")
 [ -x "$SERVER" ] || io_fail "no $SERVER"
-command -v socat >/dev/null || io_skip "no socat (tools/deps)"
 
 HOST_IP=192.0.2.254
 OUR_END=198.51.100.1
@@ -53,29 +52,22 @@ io_wait 20 grep -q 'event=listen' "$IO_TMP/server.log" || {
     io_fail "dialtone-server did not start"
 }
 
-# Our file, served over plain HTTP/1.0 from the namespace (the VM fetches it with busybox wget).
+# Our file, uploaded through the tunnel to a CGI in the VM that answers its md5.
 head -c $((BLOB_KIB * 1024)) /dev/urandom >"$IO_TMP/blob"
 OUR_MD5=$(md5sum <"$IO_TMP/blob" | cut -d' ' -f1)
-{
-    printf 'HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n'
-    printf 'Content-Length: %d\r\n\r\n' $((BLOB_KIB * 1024))
-    cat "$IO_TMP/blob"
-} >"$IO_TMP/response"
-ip netns exec "$IO_NS" socat -U TCP-LISTEN:8080,reuseaddr,fork "OPEN:$IO_TMP/response" &
-IO_PIDS+=("$!")
 
-# In the VM, once pppd is up: its own file and httpd (with a CGI for "we are done"), a ping and
-# a download from us, then wait (bounded) for our side before hanging up.
+# In the VM, once pppd is up: its own file and httpd (CGIs: the md5 of an upload, "we are
+# done"), a ping to our end, then wait (bounded) for our side before hanging up.
 VM_RUN=$(
     cat <<'EOF'
 mkdir -p /www/cgi-bin
 dd if=/dev/urandom of=/www/blob bs=1024 count=256 2>/dev/null
 printf '#!/bin/sh\ntouch /tmp/done\nprintf "Content-Type: text/plain\\r\\n\\r\\nok\\n"\n' > /www/cgi-bin/done
-chmod 755 /www/cgi-bin/done
+printf '#!/bin/sh\nsum=$(head -c "$CONTENT_LENGTH" | md5sum | cut -d" " -f1)\nprintf "Content-Type: text/plain\\r\\n\\r\\n%%s\\n" "$sum"\n' > /www/cgi-bin/md5
+chmod 755 /www/cgi-bin/done /www/cgi-bin/md5
 httpd -p 8080 -h /www
 echo "PEER BLOB $(md5sum /www/blob | cut -d' ' -f1)"
 ping -c 3 -i 0.3 -W 5 $PPP_REMOTE; echo "PEER PING rc=$?"
-echo "PEER GOT $(wget -q -O - http://$PPP_REMOTE:8080/blob | md5sum | cut -d' ' -f1)"
 i=0; while [ ! -e /tmp/done ] && [ $i -lt 90 ]; do sleep 1; i=$((i+1)); done
 EOF
 )
@@ -101,12 +93,10 @@ vm_has 'CHAP authentication succeeded' || fail "pppd did not log MS-CHAP v2 succ
 vm_has 'MPPE 128-bit stateless compression enabled' || fail "pppd did not log MPPE-128 stateless"
 echo "# server: $(grep -a 'connected on call' "$IO_TMP/server.log" | head -1)"
 
-# VM -> us: its ping and its download.
-io_wait 60 vm_has '^PEER GOT ' || fail "the VM did not finish its download"
+# VM -> us: its ping.
+io_wait 30 vm_has '^PEER PING rc=' || fail "the VM did not finish its ping"
 vm_has '^PEER PING rc=0' || fail "the VM's ping to our end failed"
-GOT=$(sed -n 's/^PEER GOT \([0-9a-f]*\).*/\1/p' "$CONSOLE" | tr -d '\r' | head -1)
-[ "$GOT" = "$OUR_MD5" ] || fail "the VM received md5 '$GOT' from us, want $OUR_MD5"
-echo "# VM -> us: ping 0% loss, ${BLOB_KIB} KiB from our namespace byte-identical"
+echo "# VM -> us: ping 0% loss"
 
 # us -> VM: our ping and our download.
 ip netns exec "$IO_NS" ping -c 3 -i 0.3 -W 5 "$VM_END" >"$IO_TMP/ping.log" 2>&1 ||
@@ -115,7 +105,11 @@ VM_MD5=$(sed -n 's/^PEER BLOB \([0-9a-f]\{32\}\).*/\1/p' "$CONSOLE" | tr -d '\r'
 GOT=$(ip netns exec "$IO_NS" curl -sS --max-time 60 "http://$VM_END:8080/blob" | md5sum |
     cut -d' ' -f1)
 [ "$GOT" = "$VM_MD5" ] || fail "we received md5 '$GOT' from the VM, want $VM_MD5"
-echo "# us -> VM: ping 0% loss, ${BLOB_KIB} KiB from the VM's httpd byte-identical"
+echo "# VM -> us: ${BLOB_KIB} KiB from the VM's httpd byte-identical"
+GOT=$(ip netns exec "$IO_NS" curl -sS --max-time 60 --data-binary "@$IO_TMP/blob" \
+    -H 'Content-Type: application/octet-stream' "http://$VM_END:8080/cgi-bin/md5")
+[ "$GOT" = "$OUR_MD5" ] || fail "the VM received md5 '$GOT' from us, want $OUR_MD5"
+echo "# us -> VM: ping 0% loss, ${BLOB_KIB} KiB uploaded to the VM byte-identical"
 
 # Offers we do not use: rejected, and negotiation converged anyway (we are up).
 if vm_has 'sent \[IPCP ConfReq.*compress VJ'; then
