@@ -17,6 +17,26 @@ static const char *const state_names[] = {
     [DT_FSM_OPENED] = "opened",
 };
 
+size_t
+dt_fsm_rejected_types(const DtFsm *f, char *buf, size_t len)
+{
+    size_t n = 0;
+    if (len)
+        buf[0] = '\0';
+    for (unsigned t = 0; t < 256; t++) {
+        if (!(f->rejected_types[t / 8] & (1u << (t % 8))))
+            continue;
+        int w = snprintf(buf + n, len > n ? len - n : 0, "%s%u", n ? "," : "", t);
+        if (w < 0 || (size_t)w >= (len > n ? len - n : 0)) {
+            if (len > n)
+                buf[n] = '\0'; /* no half number */
+            break;
+        }
+        n += (size_t)w;
+    }
+    return n;
+}
+
 const char *
 dt_fsm_state_to_string(DtFsmState s)
 {
@@ -132,6 +152,7 @@ scr(DtFsm *f, bool retransmit)
         f->req_len = dt_writer_ok(&w) ? w.len : 0;
         f->req_answered = false;
     }
+    f->peer_term_acked = false;
     dt_fsm_send(f, DT_FSM_CONF_REQ, f->req_id, f->req, f->req_len);
     if (f->restart_count)
         f->restart_count--;
@@ -280,6 +301,7 @@ dt_fsm_open(DtFsm *f, DtTime now)
         f->reason_option = -1;
         f->message[0] = '\0';
         f->naks_received = 0;
+        memset(f->rejected_types, 0, sizeof(f->rejected_types));
         f->state = DT_FSM_STARTING;
         tls(f);
         break;
@@ -288,6 +310,7 @@ dt_fsm_open(DtFsm *f, DtTime now)
         f->reason_option = -1;
         f->message[0] = '\0';
         f->naks_received = 0;
+        memset(f->rejected_types, 0, sizeof(f->rejected_types));
         irc_configure(f);
         scr(f, false);
         f->state = DT_FSM_REQ_SENT;
@@ -466,13 +489,27 @@ judge_request(DtFsm *f, const uint8_t *p, size_t len, DtWriter *rej, DtWriter *n
             v = DT_FSM_OPT_REJ; /* §4.6 Max-Failure: Nak becomes Reject */
         if (v != DT_FSM_OPT_NAK)
             nak->len = before;
-        if (v == DT_FSM_OPT_REJ)
+        if (v == DT_FSM_OPT_REJ) {
             dt_writer_bytes(rej, p + off, olen);
+            f->rejected_types[type / 8] |= (uint8_t)(1u << (type % 8));
+            f->options_rejected++;
+        }
     }
     uint8_t code = rej->len ? DT_FSM_CONF_REJ : nak->len ? DT_FSM_CONF_NAK : DT_FSM_CONF_ACK;
     if (f->cb->request_done)
         f->cb->request_done(f, code);
     return code;
+}
+
+/* Req-Sent after the peer's Terminate-Ack: the peer dropped our request (it
+ * was Closed); now that it sends its own, resend ours rather than wait for
+ * the restart timer.  Still a retransmission (same Identifier, §4.6 counts
+ * it), so a peer that keeps dropping it still runs out the counter. */
+static void
+resend_if_dropped(DtFsm *f, DtFsmState was)
+{
+    if (was == DT_FSM_REQ_SENT && f->peer_term_acked)
+        scr(f, true);
 }
 
 static void
@@ -520,6 +557,7 @@ recv_conf_req(DtFsm *f, uint8_t id, const uint8_t *opts, size_t len)
             tlu(f);
         } else {
             f->state = DT_FSM_ACK_SENT;
+            resend_if_dropped(f, was);
         }
         return;
     }
@@ -531,6 +569,7 @@ recv_conf_req(DtFsm *f, uint8_t id, const uint8_t *opts, size_t len)
         dt_fsm_send(f, DT_FSM_CONF_REJ, id, rej_buf, rej.len);
     }
     f->state = was == DT_FSM_ACK_RCVD ? DT_FSM_ACK_RCVD : DT_FSM_REQ_SENT;
+    resend_if_dropped(f, was);
 }
 
 /* Is this Ack/Nak/Reject an answer to our outstanding request? (§5.2) */
@@ -677,9 +716,29 @@ recv_conf_nak_rej(DtFsm *f, uint8_t code, uint8_t id, const uint8_t *opts, size_
     }
 }
 
+/* "the peer sent Terminate-Request", plus its data when that is text: the
+ * data is uninterpreted (RFC 1661 §5.5) but pppd puts its reason there
+ * ("MPPE required but peer negotiation failed").  Only printable ASCII is
+ * kept, so a peer cannot put control characters in our logs. */
 static void
-recv_term_req(DtFsm *f, uint8_t id)
+term_req_message(const uint8_t *data, size_t len, char *buf, size_t cap)
 {
+    char text[72];
+    size_t n = 0;
+    for (size_t i = 0; i < len && n + 1 < sizeof(text); i++)
+        text[n++] = data[i] >= 0x20 && data[i] < 0x7f && data[i] != '"' ? (char)data[i] : '?';
+    text[n] = '\0';
+    if (n)
+        snprintf(buf, cap, "the peer sent Terminate-Request: \"%s\"", text);
+    else
+        snprintf(buf, cap, "the peer sent Terminate-Request");
+}
+
+static void
+recv_term_req(DtFsm *f, uint8_t id, const uint8_t *data, size_t len)
+{
+    char msg[DT_FSM_MAX_MESSAGE];
+    term_req_message(data, len, msg, sizeof(msg));
     switch (f->state) {
     case DT_FSM_CLOSED:   /* sta/2 */
     case DT_FSM_STOPPED:  /* sta/3 */
@@ -690,12 +749,12 @@ recv_term_req(DtFsm *f, uint8_t id)
     case DT_FSM_REQ_SENT: /* sta/6 */
     case DT_FSM_ACK_RCVD:
     case DT_FSM_ACK_SENT:
-        set_reason(f, DT_REASON_PEER_TERMINATED, -1, "the peer sent Terminate-Request");
+        set_reason(f, DT_REASON_PEER_TERMINATED, -1, msg);
         sta(f, id);
         f->state = DT_FSM_REQ_SENT;
         break;
     case DT_FSM_OPENED: /* tld,zrc,sta/5 */
-        set_reason(f, DT_REASON_PEER_TERMINATED, -1, "the peer sent Terminate-Request");
+        set_reason(f, DT_REASON_PEER_TERMINATED, -1, msg);
         f->state = DT_FSM_STOPPING;
         tld(f);
         zrc(f);
@@ -722,12 +781,15 @@ recv_term_ack(DtFsm *f)
     case DT_FSM_ACK_RCVD: /* 6 */
         f->state = DT_FSM_REQ_SENT;
         break;
+    case DT_FSM_REQ_SENT: /* 6; see resend_if_dropped */
+        f->peer_term_acked = true;
+        break;
     case DT_FSM_OPENED: /* tld,scr/6 */
         tld(f);
         scr(f, false);
         f->state = DT_FSM_REQ_SENT;
         break;
-    default: /* Closed 2, Stopped 3, Req-Sent 6, Ack-Sent 8 */
+    default: /* Closed 2, Stopped 3, Ack-Sent 8 */
         break;
     }
     stop_timer_if_settled(f);
@@ -783,7 +845,7 @@ dt_fsm_input(DtFsm *f, const uint8_t *pkt, size_t len, DtTime now)
         recv_conf_nak_rej(f, code, id, data, dlen);
         break;
     case DT_FSM_TERM_REQ:
-        recv_term_req(f, id);
+        recv_term_req(f, id, data, dlen);
         break;
     case DT_FSM_TERM_ACK:
         recv_term_ack(f);

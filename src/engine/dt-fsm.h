@@ -169,6 +169,17 @@ struct DtFsm {
     char message[DT_FSM_MAX_MESSAGE];
 
     uint64_t dropped; /* malformed or unexpected packets */
+    /* The option types we Configure-Rejected since the last Open, a bit per
+     * type (what the peer offered that we do not use: VJ, callback, Deflate …),
+     * and how many options that was in all. */
+    uint8_t rejected_types[32];
+    uint64_t options_rejected;
+    /* The peer answered our Configure-Request with Terminate-Ack in Req-Sent:
+     * its automaton was Closed and dropped the request (pppd keeps IPCP closed
+     * until CCP is up when MPPE is required).  Its own Configure-Request then
+     * shows it is listening: ours is resent at once, not after the restart
+     * timer. */
+    bool peer_term_acked;
 };
 
 void dt_fsm_init(DtFsm *f, uint16_t protocol, const DtFsmCallbacks *cb, void *proto_ctx,
@@ -193,6 +204,9 @@ void dt_fsm_handle_timeout(DtFsm *f, DtTime now);
 void dt_fsm_send(DtFsm *f, uint8_t code, uint8_t id, const uint8_t *data, size_t len);
 /* A fresh Identifier for packets the protocol originates (Echo-Request). */
 uint8_t dt_fsm_new_id(DtFsm *f);
+
+/* The rejected option types as "2,13" (empty when none); returns the length. */
+size_t dt_fsm_rejected_types(const DtFsm *f, char *buf, size_t len);
 
 const char *dt_fsm_state_to_string(DtFsmState s);
 

@@ -131,10 +131,23 @@ drive_auth(DtPpp *p)
 
 /* ---- layer notifications ---- */
 
+/* " rejected=2,13": the option types this layer Configure-Rejected on its way up (what the
+ * peer offered that we do not use), so a log shows how negotiation converged. */
+static const char *
+rejected_note(const DtFsm *f, char *buf, size_t len)
+{
+    char types[128];
+    buf[0] = '\0';
+    if (dt_fsm_rejected_types(f, types, sizeof(types)))
+        snprintf(buf, len, " rejected=%s", types);
+    return buf;
+}
+
 static void
 lcp_notify(DtPpp *p, DtFsmNotify what)
 {
     const DtLcpNegotiated *n = &p->lcp.neg;
+    char note[160];
     switch (what) {
     case DT_FSM_NOTIFY_UP: {
         DtPppEvent *e = dt_ppp_push_event(p, DT_PPP_EVENT_LCP_UP);
@@ -143,9 +156,10 @@ lcp_notify(DtPpp *p, DtFsmNotify what)
         dt_ppp_log_line(
             p,
             "layer=lcp event=up mru=%u peer_mru=%u magic=0x%08x peer_magic=0x%08x auth=%s "
-            "pfc=%d acfc=%d accm=0x%08x",
+            "pfc=%d acfc=%d accm=0x%08x%s",
             n->local.mru, n->remote.mru, n->local.magic, n->remote.magic,
-            dt_auth_method_to_string(n->auth), n->remote.pfc, n->remote.acfc, n->remote.accm);
+            dt_auth_method_to_string(n->auth), n->remote.pfc, n->remote.acfc, n->remote.accm,
+            rejected_note(&p->lcp.fsm, note, sizeof(note)));
         if (n->auth != DT_AUTH_NONE)
             start_auth(p);
         else
@@ -172,6 +186,7 @@ static void
 ncp_notify(DtPpp *p, DtFsm *f, DtFsmNotify what)
 {
     const char *layer = f->cb->name;
+    char note[160];
     switch (what) {
     case DT_FSM_NOTIFY_UP:
         /* The link works: an earlier refused method no longer explains how it ends. */
@@ -182,18 +197,20 @@ ncp_notify(DtPpp *p, DtFsm *f, DtFsmNotify what)
                 e->u.ipcp = p->ipcp.neg;
             const DtIpcpNegotiated *n = &p->ipcp.neg;
             dt_ppp_log_line(p,
-                            "layer=ipcp event=up local=0x%08x peer=0x%08x dns1=0x%08x dns2=0x%08x",
-                            n->local_addr, n->peer_addr, n->dns[0], n->dns[1]);
+                            "layer=ipcp event=up local=0x%08x peer=0x%08x dns1=0x%08x "
+                            "dns2=0x%08x%s",
+                            n->local_addr, n->peer_addr, n->dns[0], n->dns[1],
+                            rejected_note(f, note, sizeof(note)));
         } else if (f == &p->ipv6cp.fsm) {
             DtPppEvent *e = dt_ppp_push_event(p, DT_PPP_EVENT_IPV6CP_UP);
             if (e)
                 e->u.ipv6cp = p->ipv6cp.neg;
-            dt_ppp_log_line(p, "layer=ipv6cp event=up");
+            dt_ppp_log_line(p, "layer=ipv6cp event=up%s", rejected_note(f, note, sizeof(note)));
         } else {
             DtPppEvent *e = dt_ppp_push_event(p, DT_PPP_EVENT_NCP_UP);
             if (e)
                 e->u.ncp.protocol = f->protocol;
-            dt_ppp_log_line(p, "layer=%s event=up", layer);
+            dt_ppp_log_line(p, "layer=%s event=up%s", layer, rejected_note(f, note, sizeof(note)));
         }
         break;
     case DT_FSM_NOTIFY_DOWN: {

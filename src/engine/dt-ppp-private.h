@@ -7,6 +7,9 @@
 
 #include "dt-ppp.h"
 
+/* How many Protocol-Rejects we send are logged, per link (the counter has all). */
+#define DT_PPP_PROTOCOL_REJECT_LOGS 8
+
 typedef struct {
     DtFsm *fsm;
     uint16_t data_protocol;

@@ -292,6 +292,10 @@ demux(DtPpp *p, uint16_t proto, const uint8_t *frame, size_t off, size_t len, Dt
     /* §5.7: a protocol we do not implement; only in Opened. */
     if (p->lcp.fsm.state == DT_FSM_OPENED) {
         dt_lcp_send_protocol_reject(&p->lcp, proto, info, len);
+        /* The first few only: a peer repeating one (IPv6CP retries) or spraying
+         * protocols must not flood the log; the counter keeps the total. */
+        if (p->stats.protocol_rejects < DT_PPP_PROTOCOL_REJECT_LOGS)
+            dt_ppp_log_line(p, "layer=lcp event=protocol-reject-sent protocol=0x%04x", proto);
         p->stats.protocol_rejects++;
     } else {
         p->stats.discarded++;

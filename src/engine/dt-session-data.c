@@ -148,6 +148,8 @@ static bool
 process_frame(DtSession *s, uint8_t *frame, size_t flen, uint8_t **pkt, size_t *len)
 {
     DtPppInput in;
+    if (!s->ccp)
+        dt_session_note_unasked_ccp(s, frame, flen);
     DtPppInputKind kind = dt_ppp_input(s->ppp, frame, flen, s->now, &in);
     if (kind != DT_PPP_INPUT_DATAGRAM) {
         if (kind == DT_PPP_INPUT_DROPPED)

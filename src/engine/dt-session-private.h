@@ -32,6 +32,12 @@ struct DtSession {
     bool ccp_settled; /* CCP up, or finished without the policy needing it */
     bool required;    /* the policy requires encryption */
     bool ccp_off;     /* CCP finished without being required: plain IP allowed */
+    /* Without a CCP of ours (policy: no MPPE, no MPPC) the peer's CCP is
+     * Protocol-Rejected; what its Configure-Request asked for in option 18
+     * is kept, so that its Terminate-Request can be told apart as "the
+     * server requires MPPE" (dt_session_note_unasked_ccp). */
+    bool peer_ccp_mppe;
+    uint32_t peer_ccp_bits;
 
     DtSessionEvent events[DT_SESSION_EVENT_QUEUE];
     unsigned ev_head;
@@ -55,6 +61,9 @@ struct DtSession {
 
 /* dt-session.c, for the data path: handle the layers' events after PPP input. */
 void dt_session_pump(DtSession *s);
+/* dt-session.c, for the data path: a PPP frame (address/control optional)
+ * that may be the peer's CCP Configure-Request while we run no CCP. */
+void dt_session_note_unasked_ccp(DtSession *s, const uint8_t *frame, size_t len);
 void dt_session_log(DtSession *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif /* DT_SESSION_PRIVATE_H */

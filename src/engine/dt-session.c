@@ -82,6 +82,49 @@ is_consequence(DtReason r)
     return r == DT_REASON_PEER_STOPPED || r == DT_REASON_PEER_TERMINATED;
 }
 
+void
+dt_session_note_unasked_ccp(DtSession *s, const uint8_t *frame, size_t len)
+{
+    size_t off = 0;
+    if (len >= 2 && frame[0] == 0xFF && frame[1] == 0x03)
+        off = 2; /* RFC 1662 §3.1 address and control, unless ACFC dropped them */
+    if (len < off + 2 || frame[off] != 0x80 || frame[off + 1] != 0xFD)
+        return; /* CCP's protocol number is even in its first octet: never compressed */
+    off += 2;
+    /* Code 1 (Configure-Request), Identifier, Length, then options (RFC 1962 §2). */
+    if (len < off + 4 || frame[off] != 1)
+        return;
+    size_t plen = (size_t)frame[off + 2] << 8 | frame[off + 3];
+    if (plen < 4 || plen > len - off)
+        return;
+    for (size_t o = off + 4; o + 2 <= off + plen && frame[o + 1] >= 2; o += frame[o + 1]) {
+        uint32_t bits;
+        if (o + frame[o + 1] > off + plen)
+            return;
+        if (dt_ccp_mppe_parse_option(frame + o, frame[o + 1], &bits)) {
+            s->peer_ccp_mppe = true;
+            s->peer_ccp_bits = bits;
+        }
+    }
+}
+
+/* The peer asked for MPPE encryption that our policy does not allow at all
+ * (Encryption=none): its Configure-Request carried a strength bit, and we
+ * either run no CCP or could not accept the option. */
+static bool
+peer_wanted_refused_mppe(const DtSession *s, uint32_t *bits)
+{
+    if (s->cfg.policy.encryption != DT_MPPE_ENCRYPTION_NONE || s->sum.encrypted)
+        return false;
+    if (!s->ccp) {
+        *bits = s->peer_ccp_bits;
+        return s->peer_ccp_mppe && (s->peer_ccp_bits & DT_MPPE_BITS_STRENGTH);
+    }
+    const DtCcpMppe *m = dt_ccp_negotiation(s->ccp);
+    *bits = m->peer_request;
+    return m->peer_sent && (m->peer_request & DT_MPPE_BITS_STRENGTH);
+}
+
 /* The first meaningful cause wins: later ones are consequences (a Terminate
  * after MPPE_REFUSED, a closed control connection after a cleared call).  A
  * consequence recorded first gives way to the first real cause after it. */
@@ -99,6 +142,22 @@ record_down(DtSession *s, DtReason reason, uint16_t protocol, int option, const 
     s->down.option = option;
     snprintf(s->down.message, sizeof(s->down.message), "%s",
              message && message[0] ? message : dt_reason_describe(reason));
+    /* A server that requires MPPE ends the link once we refuse it (pppd: LCP
+     * Terminate-Request "MPPE required but peer negotiation failed"): that is
+     * the typed cause, not a bare Terminate. */
+    uint32_t bits;
+    if (is_consequence(reason) && s->stage < DT_SESSION_STAGE_NETWORK_UP &&
+        peer_wanted_refused_mppe(s, &bits)) {
+        char said[DT_SESSION_MAX_MESSAGE];
+        snprintf(said, sizeof(said), "%s", s->down.message);
+        s->down.reason = DT_REASON_MPPE_REFUSED;
+        s->down.protocol = DT_PPP_PROTO_CCP;
+        s->down.option = DT_CCP_OPT_MPPE;
+        snprintf(s->down.message, sizeof(s->down.message),
+                 "The server requires MPPE encryption (it asked for 0x%08x), which this "
+                 "profile refuses (Encryption=none); then %.120s",
+                 bits, said);
+    }
 }
 
 static void

@@ -115,7 +115,8 @@ feed(Harness *h, uint8_t code, uint8_t id, const uint8_t *data, size_t len)
     pkt[1] = id;
     pkt[2] = 0;
     pkt[3] = (guint8)(len + 4);
-    memcpy(pkt + 4, data, len);
+    if (len)
+        memcpy(pkt + 4, data, len);
     dt_fsm_input(&h->fsm, pkt, len + 4, now);
 }
 
@@ -448,6 +449,90 @@ test_malformed(void)
     harness_clear(&h);
 }
 
+/* pppd keeps IPCP closed until CCP is up when MPPE is required, and answers
+ * our early IPCP Configure-Request with Terminate-Ack (seen against pptpd in
+ * tests/interop): once its own Configure-Request shows it listens, ours goes
+ * again at once, same Identifier, instead of after the 3 s restart timer. */
+static void
+test_resend_after_term_ack(void)
+{
+    static const guint8 opt_ack[] = {1, 3, 0};
+    Harness h;
+    harness_init(&h);
+    reach(&h, DT_FSM_REQ_SENT);
+    uint8_t id = h.fsm.req_id;
+    unsigned count = h.fsm.restart_count;
+    DtTime deadline = h.fsm.deadline;
+    feed(&h, DT_FSM_TERM_ACK, id, NULL, 0);
+    g_assert_cmpstr(h.actions->str, ==, "");
+    feed(&h, DT_FSM_CONF_REQ, 1, opt_ack, sizeof(opt_ack));
+    g_assert_cmpstr(h.actions->str, ==, "sca,scr");
+    g_assert_cmpint(h.fsm.state, ==, DT_FSM_ACK_SENT);
+    g_assert_cmpuint(h.last_sent[0], ==, DT_FSM_CONF_REQ);
+    g_assert_cmpuint(h.last_sent[1], ==, id); /* a retransmission */
+    g_assert_cmpuint(h.fsm.restart_count, ==, count - 1);
+    g_assert_cmpint(h.fsm.deadline, >=, deadline);
+    /* Only once: a second Configure-Request is just answered. */
+    g_string_truncate(h.actions, 0);
+    feed(&h, DT_FSM_CONF_REQ, 2, opt_ack, sizeof(opt_ack));
+    g_assert_cmpstr(h.actions->str, ==, "sca");
+    /* Without the Terminate-Ack nothing changes (the table's sca/8). */
+    harness_clear(&h);
+    harness_init(&h);
+    reach(&h, DT_FSM_REQ_SENT);
+    feed(&h, DT_FSM_CONF_REQ, 1, opt_ack, sizeof(opt_ack));
+    g_assert_cmpstr(h.actions->str, ==, "sca");
+    harness_clear(&h);
+}
+
+/* What we Configure-Rejected is remembered for the log ("rejected=2,13"). */
+static void
+test_rejected_types(void)
+{
+    static const guint8 opts[] = {2, 6, 0, 0x2d, 0x0f, 0x01, 13, 3, 6, 1, 3, 0};
+    Harness h;
+    char buf[32];
+    harness_init(&h);
+    reach(&h, DT_FSM_REQ_SENT);
+    g_assert_cmpuint(dt_fsm_rejected_types(&h.fsm, buf, sizeof(buf)), ==, 0);
+    g_assert_cmpstr(buf, ==, "");
+    feed(&h, DT_FSM_CONF_REQ, 1, opts, sizeof(opts));
+    g_assert_cmpuint(h.last_sent[0], ==, DT_FSM_CONF_REJ);
+    g_assert_cmpuint(dt_fsm_rejected_types(&h.fsm, buf, sizeof(buf)), ==, 4);
+    g_assert_cmpstr(buf, ==, "2,13");
+    g_assert_cmpuint(h.fsm.options_rejected, ==, 2);
+    /* A short buffer ends at a whole number. */
+    g_assert_cmpuint(dt_fsm_rejected_types(&h.fsm, buf, 4), ==, 1);
+    g_assert_cmpstr(buf, ==, "2");
+    /* A new Open starts a new list. */
+    dt_fsm_close(&h.fsm, now);
+    dt_fsm_lower_down(&h.fsm, now);
+    dt_fsm_lower_up(&h.fsm, now);
+    dt_fsm_open(&h.fsm, now);
+    g_assert_cmpuint(dt_fsm_rejected_types(&h.fsm, buf, sizeof(buf)), ==, 0);
+    harness_clear(&h);
+}
+
+/* pppd says why in its Terminate-Request ("MPPE required but peer negotiation
+ * failed"); the reason keeps it, printable characters only. */
+static void
+test_term_req_text(void)
+{
+    static const guint8 text[] = "MPPE required\x01 \"x\"";
+    Harness h;
+    harness_init(&h);
+    reach(&h, DT_FSM_OPENED);
+    feed(&h, DT_FSM_TERM_REQ, 9, text, sizeof(text) - 1);
+    g_assert_cmpint(h.fsm.reason, ==, DT_REASON_PEER_TERMINATED);
+    g_assert_cmpstr(h.fsm.message, ==, "the peer sent Terminate-Request: \"MPPE required? ?x?\"");
+    harness_clear(&h);
+    harness_init(&h);
+    reach(&h, DT_FSM_REQ_SENT);
+    feed(&h, DT_FSM_TERM_REQ, 9, NULL, 0);
+    g_assert_cmpstr(h.fsm.message, ==, "the peer sent Terminate-Request");
+    harness_clear(&h);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -461,5 +546,8 @@ main(int argc, char **argv)
     g_test_add_func("/fsm/naks-forever", test_naks_forever);
     g_test_add_func("/fsm/ack-matching", test_ack_matching);
     g_test_add_func("/fsm/malformed", test_malformed);
+    g_test_add_func("/fsm/resend-after-term-ack", test_resend_after_term_ack);
+    g_test_add_func("/fsm/rejected-types", test_rejected_types);
+    g_test_add_func("/fsm/term-req-text", test_term_req_text);
     return dt_test_run();
 }

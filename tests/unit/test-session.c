@@ -827,6 +827,41 @@ test_server_requires_client_none(void)
     g_assert_true(run_until(&n, both_down, 120000));
     g_assert_cmpint(n.s.why.reason, ==, DT_REASON_MPPE_REFUSED);
     g_assert_false(n.s.network);
+    /* The client is told why in words it can act on, not "the peer sent
+     * Terminate-Request" (pppd behaves the same way: tests/interop). */
+    g_assert_cmpint(n.c.why.reason, ==, DT_REASON_MPPE_REFUSED);
+    g_assert_cmpuint(n.c.why.protocol, ==, DT_PPP_PROTO_CCP);
+    g_assert_cmpint(n.c.why.option, ==, DT_CCP_OPT_MPPE);
+    g_assert_nonnull(strstr(n.c.why.message, "The server requires MPPE encryption"));
+    g_assert_nonnull(strstr(n.c.why.message, "Encryption=none"));
+    g_assert_false(n.c.network);
+    net_clear(&n);
+
+    /* With MPPC allowed the client runs CCP and answers option 18 itself. */
+    p.mppc = true;
+    net_init(&n, &p, dt_test_seed());
+    dt_session_start(n.client, n.now);
+    g_assert_true(run_until(&n, both_down, 120000));
+    g_assert_cmpint(n.c.why.reason, ==, DT_REASON_MPPE_REFUSED);
+    g_assert_nonnull(strstr(n.c.why.message, "The server requires MPPE encryption"));
+    net_clear(&n);
+
+    /* A server that wants no encryption and ends the call for another reason
+     * is still only a Terminate. */
+    Policy q = {DT_AUTH_MSCHAP_V2,
+                DT_MPPE_ENCRYPTION_NONE,
+                DT_MPPE_ENCRYPTION_NONE,
+                0,
+                0,
+                false,
+                false,
+                NULL};
+    net_init(&n, &q, dt_test_seed());
+    dt_session_start(n.client, n.now);
+    g_assert_true(run_until(&n, both_network, 120000));
+    dt_session_close(n.server, DT_REASON_LOCAL_REQUEST, n.now);
+    g_assert_true(run_until(&n, both_down, 120000));
+    g_assert_cmpint(n.c.why.reason, !=, DT_REASON_MPPE_REFUSED);
     net_clear(&n);
 }
 
