@@ -52,6 +52,9 @@ static const struct {
     [DT_REASON_ADDRESS_REFUSED] = {"address-refused",
                                    "The server offered an address that cannot be used safely."},
     [DT_REASON_INTERNAL] = {"internal", "Something went wrong inside Dialtone."},
+    [DT_REASON_SANDBOX_VIOLATION] = {"sandbox-violation",
+                                     "The link's protocol process broke its sandbox and was "
+                                     "stopped."},
 };
 
 const char *

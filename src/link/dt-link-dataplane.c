@@ -178,10 +178,16 @@ on_network_up(Dp *dp, const DtSessionSummary *s)
     ip.default_route = run->profile.default_route;
     ip.routes = run->profile.routes;
     ip.n_routes = run->profile.n_routes;
-    if (dt_link_netcfg_apply(&run->netcfg, &ip, &err) < 0) {
+    /* Split (dt-link-sandbox.h): the privileged parent validates and applies; the device and
+     * the routes are its own, whatever is asked. */
+    bool refused = false;
+    int rc = run->sandbox ? dt_link_sandbox_apply_ip(run->sandbox, &ip, &refused, &err)
+                          : dt_link_netcfg_apply(&run->netcfg, &ip, &err);
+    if (rc < 0) {
         dt_log("stage=network error=\"%s\"", err.message);
         snprintf(run->message, sizeof run->message, "%s", err.message);
-        dt_session_close(dp->session, DT_REASON_INTERNAL, dt_io_now());
+        dt_session_close(dp->session, refused ? DT_REASON_ADDRESS_REFUSED : DT_REASON_INTERNAL,
+                         dt_io_now());
         return;
     }
     dp->network_applied = true;
@@ -447,6 +453,10 @@ dt_link_dataplane_run(DtLinkRun *run)
         snprintf(run->message, sizeof run->message, "%s", err.message);
         goto out;
     }
+    /* Everything that reads files (OpenSSL's providers) is done: from here on only the data
+     * path's system calls are allowed. */
+    if (dt_link_sandbox_lock(run->sandbox, &run->loop, run->message, sizeof run->message) < 0)
+        goto out;
     if (add_watch(dp, &dp->w_tcp, run->tcp.fd, tcp_cb) < 0 ||
         add_watch(dp, &dp->w_gre, run->gre.fd, gre_cb) < 0 ||
         add_watch(dp, &dp->w_tun, run->tun.fd, tun_cb) < 0 ||
