@@ -162,7 +162,15 @@ on_worker_exited_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     /* Drain what the worker wrote last (DOWN, EXIT) before judging. */
     if (c->sock_source)
         on_socket_readable_cb(c->sock, G_IO_IN, c);
-    if (g_subprocess_get_if_signaled(worker)) {
+    if (g_subprocess_get_if_signaled(worker) && g_subprocess_get_term_sig(worker) == SIGSYS) {
+        /* The seccomp filter's kill (dt-link-sandbox.c): a bug or an exploit, never the
+         * network's fault. The worker's own protocol child reports it in EXIT instead. */
+        const char *words = "The link's worker made a system call its sandbox does not allow "
+                            "and was stopped (SIGSYS, seccomp). This is a bug in Dialtone; "
+                            "please report it";
+        set_error(c, "sandbox-violation", words);
+        g_message("%s: %s", c->name, words);
+    } else if (g_subprocess_get_if_signaled(worker)) {
         g_autofree char *words = g_strdup_printf(
             "The link's worker process was killed by signal %d (%s)",
             g_subprocess_get_term_sig(worker), g_strsignal(g_subprocess_get_term_sig(worker)));

@@ -589,6 +589,10 @@ serve_network(DtLinkSandbox *sb, const Msg *m)
         if (dt_link_netcfg_apply(sb->netcfg, &ip, &err) < 0) {
             reply.code = -(err.code ? err.code : EIO);
             snprintf(reply.text, sizeof reply.text, "%s", err.message);
+        } else {
+            char a[DT_INET_STRLEN];
+            dt_log("stage=network applied=parent local=%s mtu=%u routes=%zu",
+                   dt_inet_to_string(&m->local, a), m->mtu, sb->netcfg->n_added);
         }
     }
     (void)send_msg(sb->sock, &reply);
