@@ -143,8 +143,9 @@ assert_sandboxed() {
     done
     [ "$(field "$child" NoNewPrivs)" = 1 ] || dt_fail "$what: NoNewPrivs $(field "$child" NoNewPrivs)"
     [ "$(field "$child" Seccomp)" = 2 ] || dt_fail "$what: Seccomp $(field "$child" Seccomp), want 2 (filter)"
-    # Not dumpable: the kernel hands /proc/PID to root instead of the process's own uid.
-    [ "$(stat -c %u "/proc/$child")" = 0 ] || dt_fail "$what: the child is dumpable"
+    # Not dumpable: the kernel hands /proc/PID/mem and friends to root instead of the
+    # process's own uid (a dumpable process owns them).
+    [ "$(stat -c %u "/proc/$child/mem")" = 0 ] || dt_fail "$what: the child is dumpable"
     # The parent keeps the privilege (it applies routes) and runs no parser.
     [ "$(field "$parent" Uid | cut -d' ' -f2)" = 0 ] || dt_fail "$what: the parent is not root"
     [ "$(field "$parent" Seccomp)" = 0 ] || dt_fail "$what: the parent is filtered"
