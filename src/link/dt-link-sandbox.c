@@ -349,12 +349,12 @@ build_filter(scmp_filter_ctx ctx)
     if (rc < 0)
         return rc;
     /* Signals only to itself: raise(). */
-    struct scmp_arg_cmp self = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid());
+    struct scmp_arg_cmp self = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid(), 0);
     rc = add_rule(ctx, SCMP_SYS(tgkill), 1, &self);
     if (rc < 0)
         return rc;
     /* isatty() (GLib's log writer asks before colouring): TCGETS and nothing else. */
-    struct scmp_arg_cmp tcgets = SCMP_A1(SCMP_CMP_EQ, TCGETS);
+    struct scmp_arg_cmp tcgets = SCMP_A1(SCMP_CMP_EQ, TCGETS, 0);
     return add_rule(ctx, SCMP_SYS(ioctl), 1, &tcgets);
 }
 
