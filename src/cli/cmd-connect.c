@@ -1,26 +1,99 @@
-/* cmd-connect.c — dialtonectl connect NAME|--file FILE [--password-stdin]: Connect, then wait
- * until the link is up or has failed, and show what was negotiated. */
+/* cmd-connect.c — dialtonectl connect NAME|--file FILE [--password-stdin|--password-file F]:
+ * Connect, then wait until the link is up or has failed, and show what was negotiated.
+ *
+ * The password comes from the keyring (libsecret, FORMATS.md's schema) unless a script passes
+ * it on standard input or in a file (first line); with none in the keyring and a terminal on
+ * standard input, it is asked for there without echo. It is never an argument. */
 #include "dt-ctl-wait.h"
 #include "dt-password.h"
 #include "dt-profile-store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define CONNECT_WAIT_SECONDS 60
+#define PASSWORD_READ_MAX 1024 /* the helper refuses more than 256 characters anyway */
 
+/* The first line of fd, read one byte at a time: nothing past it is consumed, and no stdio
+ * buffer keeps a copy. */
 static char *
-read_password_stdin(void)
+read_password_fd(int fd)
 {
     g_autoptr(GString) s = g_string_new(NULL);
     char c;
-    /* One byte at a time: nothing past the first line is consumed, no stdio buffer copy. */
-    while (read(STDIN_FILENO, &c, 1) == 1 && c != '\n')
+    while (s->len < PASSWORD_READ_MAX && read(fd, &c, 1) == 1 && c != '\n')
         g_string_append_c(s, c);
     if (s->len && s->str[s->len - 1] == '\r')
         g_string_truncate(s, s->len - 1);
     return g_string_free(g_steal_pointer(&s), FALSE);
+}
+
+static char *
+read_password_file(const char *path, GError **error)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    char *pw;
+    if (fd < 0) {
+        int e = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(e), "%s: %s", path, g_strerror(e));
+        return NULL;
+    }
+    pw = read_password_fd(fd);
+    close(fd);
+    return pw;
+}
+
+/* Asks on the terminal with echo off, the way passwd and ssh do. */
+/* The keyring's "user" attribute: the one user name the profile's type uses, as the app and
+ * the importers store it (FORMATS.md). */
+static const char *
+profile_user(const DtProfile *profile)
+{
+    const char *u =
+        profile->type == DT_PROFILE_TYPE_DIALUP ? profile->dialup.user : profile->pptp.user;
+    return u ? u : "";
+}
+
+static char *
+prompt_password(const DtProfile *profile)
+{
+    struct termios old, quiet;
+    char *pw;
+
+    if (tcgetattr(STDIN_FILENO, &old) < 0)
+        return NULL;
+    quiet = old;
+    quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+    quiet.c_lflag |= ICANON;
+    /* Echo off before the prompt shows, so nothing typed after it is seen; TCSANOW keeps what
+     * was typed ahead. */
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    fprintf(stderr,
+            "Password for %s on “%s”: ", profile_user(profile)[0] ? profile_user(profile) : "?",
+            profile->name);
+    fflush(stderr);
+    pw = read_password_fd(STDIN_FILENO);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    fputc('\n', stderr);
+    return pw;
+}
+
+static char *
+keyring_password(const DtProfile *profile, GError **error)
+{
+    char *secret = secret_password_lookup_sync(dt_password_get_schema(), NULL, error, "profile",
+                                               profile->id, "user", profile_user(profile), NULL);
+    char *copy;
+    if (!secret)
+        return NULL;
+    /* libsecret's copy lives in its secure memory and must go back there. */
+    copy = g_strdup(secret);
+    secret_password_free(secret);
+    return copy;
 }
 
 static void
@@ -39,13 +112,15 @@ dt_ctl_connect(int argc, char **argv)
     g_autoptr(DtProfileStore) store = NULL;
     g_autoptr(DtProfile) owned = NULL, first = NULL;
     const DtProfile *profile = NULL;
-    const char *file = NULL, *name = NULL;
+    const char *file = NULL, *name = NULL, *pw_file = NULL;
     gboolean pw_stdin = FALSE;
     char *password = NULL;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--password-stdin") == 0)
             pw_stdin = TRUE;
+        else if (strcmp(argv[i], "--password-file") == 0 && i + 1 < argc)
+            pw_file = argv[++i];
         else if (strcmp(argv[i], "--file") == 0 && i + 1 < argc)
             file = argv[++i];
         else if (argv[i][0] != '-' && !name)
@@ -53,8 +128,9 @@ dt_ctl_connect(int argc, char **argv)
         else
             name = file = NULL, i = argc;
     }
-    if ((file == NULL) == (name == NULL)) {
-        fprintf(stderr, "Usage: dialtonectl connect NAME|--file FILE [--password-stdin]\n");
+    if ((file == NULL) == (name == NULL) || (pw_stdin && pw_file)) {
+        fprintf(stderr, "Usage: dialtonectl connect NAME|--file FILE "
+                        "[--password-stdin|--password-file FILE]\n");
         return DT_CTL_USAGE;
     }
     if (file) {
@@ -67,20 +143,34 @@ dt_ctl_connect(int argc, char **argv)
     }
     if (!profile) {
         dt_ctl_fail(file ? file : name, error);
-        return DT_CTL_USAGE;
+        return g_error_matches(error, DT_PROFILE_ERROR, DT_PROFILE_ERROR_NOT_FOUND)
+                   ? DT_CTL_NOT_FOUND
+                   : DT_CTL_USAGE;
     }
     if (profile->dial_first && store)
         first = dt_profile_copy(dt_profile_store_find_by_id(store, profile->dial_first));
     if (pw_stdin) {
-        password = read_password_stdin();
+        password = read_password_fd(STDIN_FILENO);
+    } else if (pw_file) {
+        password = read_password_file(pw_file, &error);
+        if (!password) {
+            fprintf(stderr, "dialtonectl: connect: cannot read the password file %s\n",
+                    error->message);
+            return DT_CTL_USAGE;
+        }
     } else {
-        password = secret_password_lookup_sync(dt_password_get_schema(), NULL, &error, "profile",
-                                               profile->id, "user",
-                                               profile->pptp.user ? profile->pptp.user : "", NULL);
+        password = keyring_password(profile, &error);
+        if (!password && isatty(STDIN_FILENO)) {
+            /* No keyring (or nothing in it) is what the prompt is for; say why once. */
+            if (error)
+                fprintf(stderr, "dialtonectl: connect: keyring: %s\n", error->message);
+            g_clear_error(&error);
+            password = prompt_password(profile);
+        }
         if (!password) {
             fprintf(stderr,
                     "dialtonectl: connect: no password for “%s” in the keyring%s%s; "
-                    "use --password-stdin\n",
+                    "use --password-stdin or --password-file\n",
                     profile->name, error ? ": " : "", error ? error->message : "");
             return DT_CTL_USAGE;
         }
@@ -112,6 +202,12 @@ dt_ctl_connect(int argc, char **argv)
         return DT_CTL_FAILED;
     }
     dt_ctl_print_connection(c, TRUE);
-    return g_strcmp0(dt_dbus_connection1_get_state(c), "connected") == 0 ? DT_CTL_OK
-                                                                         : DT_CTL_FAILED;
+    if (g_strcmp0(dt_dbus_connection1_get_state(c), "connected") == 0)
+        return DT_CTL_OK;
+    const char *reason = "";
+    if (dt_dbus_connection1_get_error(c))
+        g_variant_get(dt_dbus_connection1_get_error(c), "(&s&s)", &reason, NULL);
+    return g_str_has_prefix(reason, "auth-") && strcmp(reason, "auth-timeout") != 0
+               ? DT_CTL_AUTH_FAILED
+               : DT_CTL_FAILED;
 }

@@ -17,7 +17,8 @@ dt_ctl_list(int argc, char **argv)
     }
     if (!dt_profile_store_load(store, &problems, &error))
         return dt_ctl_fail(dt_profile_store_get_dir(store), error);
-    g_autoptr(GPtrArray) list = dt_profile_store_list(store);
+    /* Borrowed: the store owns the array (dt-profile-store.h). */
+    GPtrArray *list = dt_profile_store_list(store);
     for (guint i = 0; i < list->len; i++) {
         const DtProfile *p = g_ptr_array_index(list, i);
         printf("%s\t%s\t%s\t%s\n", p->id, dt_profile_type_to_string(p->type), p->name,

@@ -28,7 +28,7 @@ dt_ctl_status(int argc, char **argv)
     }
     if (argc == 2 && shown == 0) {
         fprintf(stderr, "dialtonectl: status: no running connection “%s”\n", argv[1]);
-        return DT_CTL_FAILED;
+        return DT_CTL_NOT_FOUND;
     }
     if (shown == 0)
         printf("No connections.\n");

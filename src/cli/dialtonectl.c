@@ -9,10 +9,19 @@ static const DtCtlCommand commands[] = {
     {"list", dt_ctl_list, "", "list the profiles in your profile folder"},
     {"status", dt_ctl_status, "[NAME|PATH]",
      "show the running connections and what they negotiated"},
-    {"connect", dt_ctl_connect, "NAME|--file FILE [--password-stdin]",
-     "connect a profile and wait until it is up (password from the keyring by default)"},
-    {"disconnect", dt_ctl_disconnect, "NAME|PATH", "disconnect a running connection and wait"},
+    {"show", dt_ctl_show, "NAME|PATH",
+     "what a connection negotiated, with CCP option 18's bits decoded"},
+    {"connect", dt_ctl_connect, "NAME|--file FILE [--password-stdin|--password-file F]",
+     "connect a profile and wait until it is up; the password comes from the keyring,\n"
+     "      or is asked for on a terminal when the keyring has none"},
+    {"disconnect", dt_ctl_disconnect, "NAME|PATH|--all",
+     "disconnect a running connection (--all: every one you may) and wait"},
+    {"log", dt_ctl_log, "[NAME]", "the connection log of your connections, oldest first"},
     {"monitor", dt_ctl_monitor, "", "print stage changes, log lines and traffic as they happen"},
+    {"import", dt_ctl_import, "FILE [--format F] [--dry-run]",
+     "import profiles from rasphone.pbk, .nmconnection, pppd peers or wvdial.conf"},
+    {"export", dt_ctl_export, "NAME --format pbk|nm [-o FILE]",
+     "export a profile as a Windows phonebook or a NetworkManager keyfile"},
 };
 
 static void
@@ -20,9 +29,8 @@ usage(FILE *out)
 {
     fprintf(out, "Usage: dialtonectl COMMAND [ARGS]\n\nCommands:\n");
     for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
-        fprintf(out, "  %-11s %-36s %s\n", commands[i].name, commands[i].args, commands[i].help);
-    fprintf(out, "\nExit status: 0 done, 1 failed, 2 usage, 3 not authorized, 4 invalid argument,\n"
-                 "5 the helper cannot be reached.\n");
+        fprintf(out, "  %s %s\n      %s\n", commands[i].name, commands[i].args, commands[i].help);
+    fprintf(out, "\n%s", DT_CTL_EXIT_HELP);
 }
 
 int

@@ -4,6 +4,7 @@
 #include "dt-helper-error.h"
 
 #include <stdio.h>
+#include <string.h>
 
 DtDBusHelper1 *
 dt_ctl_helper(GError **error)
@@ -38,6 +39,19 @@ dt_ctl_fail(const char *what, const GError *error)
         g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         return DT_CTL_NO_HELPER;
     return DT_CTL_FAILED;
+}
+
+DtDBusConnection1 *
+dt_ctl_find_connection(GPtrArray *list, const char *name_or_path)
+{
+    for (guint i = 0; i < list->len; i++) {
+        DtDBusConnection1 *c = g_ptr_array_index(list, i);
+        if (strcmp(name_or_path, g_dbus_proxy_get_object_path(G_DBUS_PROXY(c))) == 0 ||
+            g_strcmp0(name_or_path, dt_dbus_connection1_get_profile_name(c)) == 0 ||
+            g_strcmp0(name_or_path, dt_dbus_connection1_get_profile_id(c)) == 0)
+            return c;
+    }
+    return NULL;
 }
 
 GPtrArray *
@@ -90,7 +104,13 @@ print_protocols(GVariant *p)
         printf("  Interface:      %s\n", s);
     if (g_variant_lookup(p, "dns", "^a&s", &dns)) {
         g_autofree char *joined = g_strjoinv(", ", (char **)dns);
-        printf("  DNS:            %s (not applied by the helper yet)\n", *joined ? joined : "none");
+        const char *via = "";
+        g_variant_lookup(p, "dns-via", "&s", &via);
+        printf("  DNS:            %s%s%s%s\n", *joined ? joined : "none", *via ? " (through " : "",
+               via,
+               *via      ? ")"
+               : *joined ? " (not applied)"
+                         : "");
     }
 }
 
@@ -107,6 +127,10 @@ dt_ctl_print_connection(DtDBusConnection1 *c, gboolean details)
            dt_dbus_connection1_get_owner(c), *reason ? " error=" : "", reason, *reason ? "" : "");
     if (*words)
         printf("  Error:          %s\n", words);
+    if (dt_dbus_connection1_get_attempt(c) > 1 ||
+        g_strcmp0(dt_dbus_connection1_get_stage(c), "redial-wait") == 0)
+        printf("  Attempt:        %u (redials allowed: %u)\n", dt_dbus_connection1_get_attempt(c),
+               dt_dbus_connection1_get_redial_attempts(c));
     if (details && dt_dbus_connection1_get_protocols(c))
         print_protocols(dt_dbus_connection1_get_protocols(c));
     if (details && dt_dbus_connection1_get_stats(c)) {

@@ -455,6 +455,11 @@ dt_kf_load_keys(DtKfReader *r, GKeyFile *kf, const DtKey *keys, gsize n, guint v
         }
         clear_field(key, field);
         load_value(r, kf, key, field);
+        /* "Key=" with nothing after it means the default, as in systemd's
+         * unit files: the program's own fallback never sees a NULL. */
+        const char *def = variant == 1 && key->def_alt ? key->def_alt : key->def;
+        if (key->kind == DT_KEY_STRING && *(char **)field == NULL && def != NULL)
+            *(char **)field = g_strdup(def);
         if (key->kind == DT_KEY_LIST && *(char ***)field == NULL)
             *(char ***)field = g_new0(char *, 1);
         if (key->kind == DT_KEY_DNS && ((DtDns *)field)->servers == NULL) {

@@ -131,6 +131,9 @@ static const DtKey profile_keys[] = {
      dt_encryption_tokens, NULL, NULL},
     BOOL("Security", "AllowStateful", security.allow_stateful, "false", NULL),
     BOOL("Security", "Compression", security.compression, "true", "false"),
+    {"Security", "Strengths", DT_KEY_LIST, P(security.strengths), 0, "128;56;40", NULL, 0, 0, NULL,
+     dt_validate_strength, NULL},
+    BOOL("Security", "PreferStateful", security.prefer_stateful, "false", NULL),
 
     BOOL("IPv4", "DefaultRoute", ipv4.default_route, "true", NULL),
     {"IPv4", "Routes", DT_KEY_LIST, P(ipv4.routes), 0, NULL, NULL, 0, 0, NULL,

@@ -64,10 +64,39 @@ dt_auth_list_to_string(const DtAuthList *l)
 }
 
 gboolean
+dt_validate_strength(const char *v, GString *why)
+{
+    if (strcmp(v, "128") == 0 || strcmp(v, "56") == 0 || strcmp(v, "40") == 0)
+        return TRUE;
+    g_string_append(why, "is not an MPPE key length; use 128, 56 or 40 (';'-separated)");
+    return FALSE;
+}
+
+guint
+dt_security_strength_mask(const DtSecurity *s)
+{
+    guint mask = 0;
+    for (char **v = s->strengths; v && *v; v++)
+        mask |= strcmp(*v, "128") == 0  ? DT_STRENGTH_128
+                : strcmp(*v, "56") == 0 ? DT_STRENGTH_56
+                : strcmp(*v, "40") == 0 ? DT_STRENGTH_40
+                                        : 0;
+    return mask ? mask : DT_STRENGTH_ALL;
+}
+
+gboolean
 dt_security_check(const DtSecurity *s, GString *why)
 {
     if (s->encryption == DT_ENCRYPTION_NONE)
         return TRUE;
+    if (s->encryption == DT_ENCRYPTION_REQUIRE_128 &&
+        !(dt_security_strength_mask(s) & DT_STRENGTH_128)) {
+        if (why)
+            g_string_append(why, "Encryption=require-128 allows 128-bit MPPE only, but "
+                                 "Strengths leaves 128 out; add 128 to Strengths or set "
+                                 "Encryption=require");
+        return FALSE;
+    }
     if (dt_auth_list_contains(&s->authentication, DT_PROFILE_AUTH_MSCHAPV2) ||
         dt_auth_list_contains(&s->authentication, DT_PROFILE_AUTH_MSCHAP))
         return TRUE;

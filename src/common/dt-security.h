@@ -34,7 +34,20 @@ typedef struct {
     DtEncryption encryption;
     gboolean allow_stateful;
     gboolean compression; /* MPPC */
+    /* Strengths= the MPPE key lengths allowed, like RRAS's Basic (40), Strong (56) and
+     * Strongest (128) check boxes; "128", "56", "40" tokens. */
+    char **strengths;
+    /* PreferStateful=: ask for stateful MPPE, as pppd does with mppe-stateful (only with
+     * AllowStateful=true; a peer that wants stateless still gets it). */
+    gboolean prefer_stateful;
 } DtSecurity;
+
+typedef enum {
+    DT_STRENGTH_40 = 1 << 0,
+    DT_STRENGTH_56 = 1 << 1,
+    DT_STRENGTH_128 = 1 << 2,
+} DtStrength;
+#define DT_STRENGTH_ALL (DT_STRENGTH_40 | DT_STRENGTH_56 | DT_STRENGTH_128)
 
 typedef struct {
     guint mtu;           /* 576..1500 */
@@ -60,6 +73,11 @@ char *dt_auth_list_to_string(const DtAuthList *l);
  * (RFC 3079 §2), so Encryption other than none needs MS-CHAP v1 or v2 among
  * the allowed methods. FALSE with a sentence in why otherwise. */
 gboolean dt_security_check(const DtSecurity *s, GString *why);
+
+/* Strengths= as DtStrength flags; DT_STRENGTH_ALL when the list is empty. */
+guint dt_security_strength_mask(const DtSecurity *s);
+/* The DT_KEY_LIST check of one Strengths= item. */
+gboolean dt_validate_strength(const char *v, GString *why);
 
 G_END_DECLS
 

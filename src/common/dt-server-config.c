@@ -117,6 +117,10 @@ static const DtKey server_keys[] = {
      NULL, NULL, NULL},
     {"Security", "Compression", DT_KEY_BOOL, S(security.compression), 0, "true", NULL, 0, 0, NULL,
      NULL, NULL},
+    {"Security", "Strengths", DT_KEY_LIST, S(security.strengths), 0, "128;56;40", NULL, 0, 0, NULL,
+     dt_validate_strength, NULL},
+    {"Security", "PreferStateful", DT_KEY_BOOL, S(security.prefer_stateful), 0, "false", NULL, 0, 0,
+     NULL, NULL, NULL},
 
     {"PPP", "MTU", DT_KEY_UINT, S(ppp.mtu), 0, "1400", NULL, 576, 1500, NULL, NULL, NULL},
     {"PPP", "MRU", DT_KEY_UINT, S(ppp.mru), 0, "1400", NULL, 576, 1500, NULL, NULL, NULL},

@@ -5,6 +5,7 @@
  * DBUS_SYSTEM_BUS_ADDRESS names (the tests' private bus). SIGTERM or SIGINT disconnects every
  * link in order, then exits. */
 #include "dt-helper.h"
+#include "dt-resolver.h"
 
 #include <glib-unix.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@ on_bus_acquired_cb(GDBusConnection *bus, const char *name, gpointer user_data)
 {
     Daemon *d = user_data;
     g_autoptr(GError) error = NULL;
+    dt_helper_remove_leftovers(d->helper, bus);
     if (!dt_helper_export(d->helper, bus, &error)) {
         g_printerr("dialtone-helper: cannot export /org/dialtone/Helper1: %s\n", error->message);
         d->status = EXIT_FAILURE;
@@ -67,10 +69,13 @@ int
 main(int argc, char **argv)
 {
     g_autofree char *link_path = NULL;
+    g_autofree char *state_dir = NULL;
     gboolean version = FALSE;
     const GOptionEntry entries[] = {
         {"link-path", 0, 0, G_OPTION_ARG_FILENAME, &link_path,
          "The dialtone-link worker to run (default " DT_LINK_PATH ")", "PATH"},
+        {"state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
+         "Where the resolv.conf backup is kept (default " DT_STATE_DIR ")", "DIR"},
         {"version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
@@ -89,12 +94,14 @@ main(int argc, char **argv)
     }
     if (!link_path)
         link_path = g_strdup(DT_LINK_PATH);
-    if (!g_path_is_absolute(link_path)) {
-        g_printerr("dialtone-helper: --link-path must be absolute\n");
+    if (!state_dir)
+        state_dir = g_strdup(DT_STATE_DIR);
+    if (!g_path_is_absolute(link_path) || !g_path_is_absolute(state_dir)) {
+        g_printerr("dialtone-helper: --link-path and --state-dir must be absolute\n");
         return 2;
     }
     d.loop = g_main_loop_new(NULL, FALSE);
-    d.helper = dt_helper_new(link_path);
+    d.helper = dt_helper_new(link_path, DT_RESOLVER_DEFAULT_RESOLV_CONF, state_dir);
     g_unix_signal_add(SIGTERM, on_signal_cb, &d);
     g_unix_signal_add(SIGINT, on_signal_cb, &d);
     guint owner =

@@ -4,36 +4,265 @@
 #include "dt-helper-auth.h"
 #include "dt-helper-error.h"
 #include "dt-link-managed.h"
+#include "dt-netconf.h"
 
 #include <errno.h>
 #include <gio/gunixfdlist.h>
+#include <net/if.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+/* Redial backoff: Interval, then twice that, and so on, never more than this. */
+#define REDIAL_MAX_SECONDS 600
 
 struct _DtHelperConnection {
     DtDBusConnection1 *iface;
     GDBusConnection *bus;
+    const DtHelperConnectionEnv *env;
     char *path;
     char *name; /* for log lines */
+    char *link_path;
+    DtProfile *profile;
+    char *password; /* kept for redials; locked, wiped on free */
+    gsize password_size;
+    GVariant *options;
+    guint owner;
     GSubprocess *worker;
     GSocket *sock;
     GSource *sock_source;
     GCancellable *cancellable;
-    gboolean running;
+    gboolean running; /* not ended: a worker runs or a redial waits */
     gboolean stop_requested;
+    /* The attempt in progress. */
+    guint attempt;  /* 1 for the first dial */
+    guint failures; /* redials since the last attempt that came up */
+    guint redial_source;
     gboolean have_down;
     gboolean have_exit;
+    gboolean was_up;
     int exit_status;
+    int dns_ifindex; /* 0: no DNS applied */
+    char *server;    /* the address the worker reached, from UP */
+    gint64 up_since; /* monotonic µs */
     DtHelperConnectionEndedFunc ended;
     gpointer ended_data;
 };
+
+static gboolean spawn_worker(DtHelperConnection *c, GError **error);
 
 static void
 set_error(DtHelperConnection *c, const char *reason, const char *message)
 {
     dt_dbus_connection1_set_error(c->iface, g_variant_new("(ss)", reason, message));
+}
+
+static void
+set_stage(DtHelperConnection *c, const char *to)
+{
+    g_autofree char *from = g_strdup(dt_dbus_connection1_get_stage(c->iface));
+    dt_dbus_connection1_set_stage(c->iface, to);
+    dt_dbus_connection1_emit_stage_changed(c->iface, from ? from : "", to);
+}
+
+static void emit_log(DtHelperConnection *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static void
+emit_log(DtHelperConnection *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *line = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_message("%s: %s", c->name, line);
+    dt_dbus_connection1_emit_log_line(c->iface, line);
+}
+
+/* The connection log's entry (dt-helper-log.h); extra is NULL-terminated key/value pairs. */
+static void
+log_entry(DtHelperConnection *c, const char *event, const char *message, const char *const *extra)
+{
+    g_autoptr(GPtrArray) f = g_ptr_array_new();
+    g_autofree char *attempt = g_strdup_printf("%u", c->attempt);
+    const char *user = c->profile->pptp.user ? c->profile->pptp.user : "";
+
+    if (!c->env || !c->env->log)
+        return;
+#define KV(k, v) (g_ptr_array_add(f, (gpointer)(k)), g_ptr_array_add(f, (gpointer)(v)))
+    KV("EVENT", event);
+    KV("USER", user);
+    KV("PROFILE", c->profile->name);
+    KV("PROFILE_ID", c->profile->id);
+    KV("CONNECTION", c->path);
+    KV("ATTEMPT", attempt);
+    KV("PEER", c->server ? c->server : c->profile->pptp.server);
+    for (const char *const *p = extra; p && p[0] && p[1]; p += 2)
+        KV(p[0], p[1]);
+#undef KV
+    g_ptr_array_add(f, NULL);
+    dt_helper_log_add(c->env->log, c->owner, message, (const char *const *)f->pdata);
+}
+
+static void
+log_connected(DtHelperConnection *c, GVariant *up)
+{
+    const char *auth = "", *enc = "", *word = "none", *local = "";
+    gboolean compressed = FALSE;
+    g_variant_lookup(up, "auth", "&s", &auth);
+    g_variant_lookup(up, "encryption", "&s", &enc);
+    g_variant_lookup(up, "strength-word", "&s", &word);
+    g_variant_lookup(up, "local-address", "&s", &local);
+    g_variant_lookup(up, "compression", "b", &compressed);
+    /* As the Windows event log tells it: who, where, how strong. */
+    g_autofree char *msg =
+        g_strdup_printf("%s connected to %s (%s): %s, %s (%s), %s, %s", c->profile->pptp.user,
+                        c->server ? c->server : c->profile->pptp.server, c->profile->name, auth,
+                        enc, *word ? word : "none", compressed ? "MPPC" : "no compression", local);
+    const char *const extra[] = {
+        "AUTH",        auth,
+        "ENCRYPTION",  enc,
+        "STRENGTH",    *word ? word : "none",
+        "COMPRESSION", compressed ? "MPPC" : "none",
+        "ADDRESS",     local,
+        NULL,
+    };
+    log_entry(c, "connected", msg, extra);
+}
+
+static void
+log_ended(DtHelperConnection *c, const char *reason, const char *words)
+{
+    GVariant *stats = dt_dbus_connection1_get_stats(c->iface);
+    guint64 tx = 0, rx = 0, txp = 0, rxp = 0;
+    gint64 secs = c->was_up ? (g_get_monotonic_time() - c->up_since) / G_USEC_PER_SEC : 0;
+    if (stats) {
+        g_variant_lookup(stats, "tx-bytes", "t", &tx);
+        g_variant_lookup(stats, "rx-bytes", "t", &rx);
+        g_variant_lookup(stats, "tx-packets", "t", &txp);
+        g_variant_lookup(stats, "rx-packets", "t", &rxp);
+    }
+    g_autofree char *d = g_strdup_printf("%" G_GINT64_FORMAT, secs);
+    g_autofree char *t1 = g_strdup_printf("%" G_GUINT64_FORMAT, tx);
+    g_autofree char *t2 = g_strdup_printf("%" G_GUINT64_FORMAT, rx);
+    g_autofree char *t3 = g_strdup_printf("%" G_GUINT64_FORMAT, txp);
+    g_autofree char *t4 = g_strdup_printf("%" G_GUINT64_FORMAT, rxp);
+    g_autofree char *msg =
+        *reason ? g_strdup_printf("%s: %s %s (%s) after %s s: %s", c->profile->name,
+                                  c->profile->pptp.user, c->was_up ? "disconnected" : "failed",
+                                  reason, d, words)
+                : g_strdup_printf("%s: %s disconnected by request after %s s, %s octets out, "
+                                  "%s in",
+                                  c->profile->name, c->profile->pptp.user, d, t1, t2);
+    const char *const extra[] = {
+        "REASON",     *reason ? reason : "local-request",
+        "DURATION",   d,
+        "TX_BYTES",   t1,
+        "RX_BYTES",   t2,
+        "TX_PACKETS", t3,
+        "RX_PACKETS", t4,
+        NULL,
+    };
+    log_entry(c, *reason ? "failed" : "disconnected", msg, extra);
+}
+
+/* Applies the DNS the worker reports (dt-resolver.h) and returns the Protocols dictionary with
+ * "dns-via" added: "systemd-resolved", "resolv.conf" or "" (none applied). */
+static GVariant *
+apply_dns(DtHelperConnection *c, GVariant *up)
+{
+    g_autofree const char **servers = NULL;
+    const char *ifname = NULL;
+    const char *via = "";
+    GVariantBuilder b;
+    GVariantIter iter;
+    const char *key;
+    GVariant *value;
+
+    g_variant_lookup(up, "dns", "^a&s", &servers);
+    g_variant_lookup(up, "interface", "&s", &ifname);
+    if (c->env && c->env->resolver && servers && servers[0] && ifname) {
+        g_autoptr(GError) error = NULL;
+        int ifindex = (int)if_nametoindex(ifname);
+        DtResolverLink link = {
+            .ifindex = ifindex,
+            .ifname = ifname,
+            .servers = servers,
+            .domains = (const char *const *)c->profile->ipv4.dns_search,
+            .default_route = c->profile->ipv4.default_route,
+        };
+        if (ifindex <= 0)
+            g_warning("%s: DNS not applied: no interface %s", c->name, ifname);
+        else if (!dt_resolver_apply(c->env->resolver, &link, &error))
+            g_warning("%s: DNS not applied: %s", c->name, error->message);
+        else {
+            c->dns_ifindex = ifindex;
+            via = dt_resolver_link_backend(c->env->resolver, ifindex);
+            emit_log(c, "stage=dns via=%s servers=%u", via ? via : "",
+                     g_strv_length((char **)servers));
+        }
+    }
+    g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+    g_variant_iter_init(&iter, up);
+    while (g_variant_iter_loop(&iter, "{&sv}", &key, &value))
+        g_variant_builder_add(&b, "{sv}", key, value);
+    g_variant_builder_add(&b, "{sv}", "dns-via", g_variant_new_string(via ? via : ""));
+    return g_variant_builder_end(&b);
+}
+
+static void
+revert_dns(DtHelperConnection *c)
+{
+    g_autoptr(GError) error = NULL;
+    if (!c->dns_ifindex)
+        return;
+    if (!dt_resolver_revert(c->env->resolver, c->dns_ifindex, &error))
+        g_warning("%s: DNS not reverted: %s", c->name, error->message);
+    c->dns_ifindex = 0;
+}
+
+/* A worker that died without its clean-up (SIGKILL, a crash) leaves the pinned host route to
+ * the server on the real interface; the TUN's routes went with the TUN. */
+static void
+remove_stale_routes(DtHelperConnection *c)
+{
+    gboolean others_running =
+        c->env && c->env->in_use && c->env->in_use(c, c->server, c->env->user_data);
+    g_autofree DtRoute *routes = NULL;
+    DtNetconf *nc = NULL;
+    DtIoError err;
+    size_t count = 0, removed = 0;
+
+    if (dt_netconf_new(&nc, &err) < 0) {
+        g_warning("%s: cannot look for stale routes: %s", c->name, err.message);
+        return;
+    }
+    if (!c->server && !others_running) {
+        /* Died before it said which server it reached: with no other link of ours running,
+         * every tagged route is this one's. */
+        if (dt_netconf_remove_tagged(nc, &removed, &err) < 0)
+            g_warning("%s: stale routes: %s", c->name, err.message);
+    } else if (c->server && !others_running &&
+               dt_netconf_list_tagged(nc, NULL, 0, &count, &err) == 0 && count) {
+        /* The host route to the server it reached, unless another running link to the same
+         * server shares it; nothing of anyone else's. */
+        DtInetPrefix host;
+        g_autofree char *cidr =
+            g_strdup_printf("%s/%d", c->server, strchr(c->server, ':') ? 128 : 32);
+        routes = g_new0(DtRoute, count);
+        if (dt_inet_prefix_parse(cidr, &host) &&
+            dt_netconf_list_tagged(nc, routes, count, &count, &err) == 0) {
+            for (size_t i = 0; i < count; i++)
+                if (routes[i].dst.prefix_len == host.prefix_len &&
+                    dt_inet_equal(&routes[i].dst.addr, &host.addr) &&
+                    dt_netconf_route_del(nc, &routes[i], NULL) == 0)
+                    removed++;
+        }
+    }
+    if (removed)
+        emit_log(c, "stage=cleanup stale_routes_removed=%zu", removed);
+    dt_netconf_free(nc);
 }
 
 static void
@@ -53,10 +282,11 @@ handle_record(DtHelperConnection *c, const guint8 *buf, gsize len)
     for (gsize i = 0; i < G_N_ELEMENTS(types); i++)
         if (len >= DT_MANAGED_HEADER && buf[0] == types[i].type)
             signature = types[i].signature;
-    if (signature)
-        v = g_variant_ref_sink(g_variant_new_from_data(
-            G_VARIANT_TYPE(signature), g_memdup2(buf + DT_MANAGED_HEADER, len - DT_MANAGED_HEADER),
-            len - DT_MANAGED_HEADER, FALSE, g_free, NULL));
+    if (signature) {
+        /* A copy the variant owns: notify-with-data would free only user_data (NULL). */
+        g_autoptr(GBytes) body = g_bytes_new(buf + DT_MANAGED_HEADER, len - DT_MANAGED_HEADER);
+        v = g_variant_ref_sink(g_variant_new_from_bytes(G_VARIANT_TYPE(signature), body, FALSE));
+    }
     /* The worker parses network input and so is the less trusted side: a record that is not
      * exactly what the protocol says ends it. */
     if (!v || !g_variant_is_normal_form(v)) {
@@ -82,10 +312,17 @@ handle_record(DtHelperConnection *c, const guint8 *buf, gsize len)
         g_variant_lookup(v, "encryption", "&s", &enc);
         g_variant_lookup(v, "strength-word", "&s", &word);
         g_variant_lookup(v, "local-address", "&s", &local);
-        /* The attempt as the Windows event log told it: who, what, how strong. */
         g_message("%s: connected, owner uid %u, address %s, %s, %s (%s)", c->name,
                   dt_dbus_connection1_get_owner(c->iface), local, auth, enc, word);
-        dt_dbus_connection1_set_protocols(c->iface, v);
+        g_free(c->server);
+        c->server = NULL;
+        g_variant_lookup(v, "server", "s", &c->server);
+        dt_dbus_connection1_set_protocols(c->iface, apply_dns(c, v));
+        log_connected(c, v);
+        c->was_up = TRUE;
+        c->failures = 0;
+        set_error(c, "", ""); /* up again: an earlier attempt's failure is history */
+        c->up_since = g_get_monotonic_time();
         if (!c->stop_requested)
             dt_dbus_connection1_set_state(c->iface, "connected");
         break;
@@ -148,12 +385,92 @@ on_socket_readable_cb(GSocket *sock, GIOCondition cond, gpointer user_data)
     return G_SOURCE_REMOVE;
 }
 
+/* Reasons a redial cannot fix: the user or the profile must change something first. */
+static gboolean
+reason_is_final(const char *reason)
+{
+    /* sandbox-violation: a bug or an exploit in the worker; dialling again would repeat it. */
+    static const char *const final[] = {
+        "auth-failed",     "auth-refused",    "auth-no-dialin",    "auth-expired",
+        "auth-restricted", "auth-bad-server", "mppe-refused",      "mppe-no-keys",
+        "local-request",   "address-refused", "sandbox-violation",
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(final); i++)
+        if (strcmp(reason, final[i]) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+static void
+end_connection(DtHelperConnection *c)
+{
+    const char *reason = NULL;
+    g_variant_get(dt_dbus_connection1_get_error(c->iface), "(&s&s)", &reason, NULL);
+    dt_dbus_connection1_set_state(c->iface, *reason ? "failed" : "disconnected");
+    set_stage(c, "ended");
+    c->running = FALSE;
+    g_message("%s: ended (%s)", c->name, *reason ? reason : "by request");
+    if (c->ended)
+        c->ended(c, c->ended_data);
+}
+
+static gboolean
+on_redial_cb(gpointer user_data)
+{
+    DtHelperConnection *c = user_data;
+    g_autoptr(GError) error = NULL;
+
+    c->redial_source = 0;
+    c->attempt++;
+    c->have_down = c->have_exit = c->was_up = FALSE;
+    c->exit_status = 0;
+    dt_dbus_connection1_set_attempt(c->iface, c->attempt);
+    dt_dbus_connection1_set_protocols(c->iface, g_variant_new("a{sv}", NULL));
+    dt_dbus_connection1_set_state(c->iface, "connecting");
+    set_stage(c, "starting");
+    if (!spawn_worker(c, &error)) {
+        set_error(c, "internal", error->message);
+        end_connection(c);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+/* Per the profile's [Redial]: Attempts redials after a failure, Interval seconds apart and
+ * doubling each time; a link that was up and then failed redials only with OnLinkFailure, and
+ * its count starts again (it came up, so the server works). */
+static gboolean
+maybe_redial(DtHelperConnection *c, const char *reason, gboolean was_up)
+{
+    guint delay;
+
+    if (c->stop_requested || !*reason || reason_is_final(reason))
+        return FALSE;
+    if (c->exit_status == 2) /* DT_EXIT_USAGE: the profile itself is refused */
+        return FALSE;
+    if (was_up && !c->profile->redial.on_link_failure)
+        return FALSE;
+    if (c->failures >= c->profile->redial.attempts)
+        return FALSE;
+    delay = c->profile->redial.interval;
+    for (guint i = 0; i < c->failures && delay < REDIAL_MAX_SECONDS; i++)
+        delay *= 2;
+    delay = MIN(delay, REDIAL_MAX_SECONDS);
+    c->failures++;
+    dt_dbus_connection1_set_state(c->iface, "connecting");
+    set_stage(c, "redial-wait");
+    emit_log(c, "stage=redial-wait reason=%s redial=%u/%u in_s=%u", reason, c->failures,
+             c->profile->redial.attempts, delay);
+    c->redial_source = g_timeout_add_seconds(delay, on_redial_cb, c);
+    return TRUE;
+}
+
 static void
 on_worker_exited_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
     DtHelperConnection *c = user_data;
     GSubprocess *worker = G_SUBPROCESS(source);
     g_autoptr(GError) error = NULL;
+    gboolean clean;
 
     if (!g_subprocess_wait_finish(worker, result, &error)) {
         if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -162,6 +479,7 @@ on_worker_exited_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     /* Drain what the worker wrote last (DOWN, EXIT) before judging. */
     if (c->sock_source)
         on_socket_readable_cb(c->sock, G_IO_IN, c);
+    clean = c->have_exit;
     if (g_subprocess_get_if_signaled(worker) && g_subprocess_get_term_sig(worker) == SIGSYS) {
         /* The seccomp filter's kill (dt-link-sandbox.c): a bug or an exploit, never the
          * network's fault. The worker's own protocol child reports it in EXIT instead. */
@@ -183,19 +501,22 @@ on_worker_exited_cb(GObject *source, GAsyncResult *result, gpointer user_data)
                             g_subprocess_get_exit_status(worker));
         set_error(c, "internal", words);
     }
-    const char *reason = NULL;
-    g_variant_get(dt_dbus_connection1_get_error(c->iface), "(&s&s)", &reason, NULL);
-    dt_dbus_connection1_set_state(c->iface, *reason ? "failed" : "disconnected");
-    dt_dbus_connection1_set_stage(c->iface, "ended");
-    c->running = FALSE;
-    g_message("%s: ended (%s)", c->name, *reason ? reason : "by request");
     if (c->sock_source) {
         g_source_destroy(c->sock_source);
         g_clear_pointer(&c->sock_source, g_source_unref);
     }
     g_clear_object(&c->sock);
-    if (c->ended)
-        c->ended(c, c->ended_data);
+    g_clear_object(&c->worker);
+    revert_dns(c);
+    if (!clean)
+        remove_stale_routes(c);
+
+    const char *reason = NULL, *words = NULL;
+    g_variant_get(dt_dbus_connection1_get_error(c->iface), "(&s&s)", &reason, &words);
+    log_ended(c, reason, words);
+    if (maybe_redial(c, reason, c->was_up))
+        return;
+    end_connection(c);
 }
 
 /* Authorized already (dt-helper-auth.c): the owner, uid 0, or disconnect-other. */
@@ -247,24 +568,83 @@ send_start(DtHelperConnection *c, const DtProfile *profile, const char *password
     return ok;
 }
 
-DtHelperConnection *
-dt_helper_connection_start(GDBusConnection *bus, const char *path, const char *link_path,
-                           const DtProfile *profile, const char *password, GVariant *options,
-                           guint owner, DtHelperConnectionEndedFunc ended, gpointer user_data,
-                           GError **error)
+/* One worker for one attempt: the socketpair, the spawn, START, the watches. */
+static gboolean
+spawn_worker(DtHelperConnection *c, GError **error)
 {
-    g_autoptr(DtHelperConnection) c = g_new0(DtHelperConnection, 1);
     g_autoptr(GSubprocessLauncher) launcher = NULL;
     const char *const env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8", NULL};
     int sv[2];
 
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+        g_set_error(error, DT_HELPER_ERROR, DT_HELPER_ERROR_FAILED,
+                    "Cannot make the worker's socket: %s", g_strerror(errno));
+        return FALSE;
+    }
+    c->sock = g_socket_new_from_fd(sv[0], error);
+    if (!c->sock) {
+        close(sv[0]);
+        close(sv[1]);
+        return FALSE;
+    }
+    g_socket_set_blocking(c->sock, FALSE);
+    launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+    g_subprocess_launcher_set_environ(launcher, (char **)env);
+    g_subprocess_launcher_take_fd(launcher, sv[1], DT_MANAGED_FD);
+    /* No user string on the command line: everything travels in START. */
+    c->worker = g_subprocess_launcher_spawn(launcher, error, c->link_path, "--managed", NULL);
+    if (!c->worker) {
+        g_clear_object(&c->sock);
+        return FALSE;
+    }
+    if (!send_start(c, c->profile, c->password, c->options, error)) {
+        g_subprocess_force_exit(c->worker);
+        g_clear_object(&c->worker);
+        g_clear_object(&c->sock);
+        return FALSE;
+    }
+    c->sock_source = g_socket_create_source(c->sock, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+    g_source_set_callback(c->sock_source, (GSourceFunc)(void (*)(void))on_socket_readable_cb, c,
+                          NULL);
+    g_source_attach(c->sock_source, NULL);
+    g_subprocess_wait_async(c->worker, c->cancellable, on_worker_exited_cb, c);
+    g_autofree char *words = g_strdup_printf("%s dialling %s (%s), attempt %u",
+                                             c->profile->pptp.user ? c->profile->pptp.user : "?",
+                                             c->profile->name, c->profile->pptp.server, c->attempt);
+    log_entry(c, "attempt", words, NULL);
+    g_message("%s: attempt %u for uid %u, worker pid %s", c->name, c->attempt, c->owner,
+              g_subprocess_get_identifier(c->worker));
+    return TRUE;
+}
+
+DtHelperConnection *
+dt_helper_connection_start(GDBusConnection *bus, const char *path, const char *link_path,
+                           const DtProfile *profile, const char *password, GVariant *options,
+                           guint owner, const DtHelperConnectionEnv *env,
+                           DtHelperConnectionEndedFunc ended, gpointer user_data, GError **error)
+{
+    g_autoptr(DtHelperConnection) c = g_new0(DtHelperConnection, 1);
+
     c->bus = g_object_ref(bus);
+    c->env = env;
     c->path = g_strdup(path);
     c->name = g_strdup_printf("connection %s (%s)", path, profile->name);
+    c->link_path = g_strdup(link_path);
+    c->profile = dt_profile_copy(profile);
+    /* Kept for redials: out of swap where the kernel allows, wiped on free. */
+    c->password_size = strlen(password) + 1;
+    c->password = g_malloc(c->password_size);
+    mlock(c->password, c->password_size);
+    memcpy(c->password, password, c->password_size);
+    c->options = g_variant_ref_sink(options);
+    c->owner = owner;
+    c->attempt = 1;
     c->cancellable = g_cancellable_new();
     c->iface = dt_dbus_connection1_skeleton_new();
     dt_dbus_connection1_set_state(c->iface, "connecting");
     dt_dbus_connection1_set_stage(c->iface, "starting");
+    dt_dbus_connection1_set_attempt(c->iface, 1);
+    dt_dbus_connection1_set_redial_attempts(c->iface, profile->redial.attempts);
     set_error(c, "", "");
     dt_dbus_connection1_set_protocols(c->iface, g_variant_new("a{sv}", NULL));
     dt_dbus_connection1_set_stats(c->iface, g_variant_new("a{sv}", NULL));
@@ -275,43 +655,15 @@ dt_helper_connection_start(GDBusConnection *bus, const char *path, const char *l
     dt_helper_auth_attach(G_DBUS_INTERFACE_SKELETON(c->iface));
     g_signal_connect(c->iface, "handle-disconnect", G_CALLBACK(on_handle_disconnect_cb), c);
 
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-        g_set_error(error, DT_HELPER_ERROR, DT_HELPER_ERROR_FAILED,
-                    "Cannot make the worker's socket: %s", g_strerror(errno));
-        return NULL;
-    }
-    c->sock = g_socket_new_from_fd(sv[0], error);
-    if (!c->sock) {
-        close(sv[0]);
-        close(sv[1]);
-        return NULL;
-    }
-    g_socket_set_blocking(c->sock, FALSE);
-    launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
-    g_subprocess_launcher_set_environ(launcher, (char **)env);
-    g_subprocess_launcher_take_fd(launcher, sv[1], DT_MANAGED_FD);
-    /* No user string on the command line: everything travels in START. */
-    c->worker = g_subprocess_launcher_spawn(launcher, error, link_path, "--managed", NULL);
-    if (!c->worker)
+    if (!spawn_worker(c, error))
         return NULL;
     c->running = TRUE;
     c->ended = ended;
     c->ended_data = user_data;
-    if (!send_start(c, profile, password, options, error)) {
-        g_subprocess_force_exit(c->worker);
-        return NULL;
-    }
-    c->sock_source = g_socket_create_source(c->sock, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-    g_source_set_callback(c->sock_source, (GSourceFunc)(void (*)(void))on_socket_readable_cb, c,
-                          NULL);
-    g_source_attach(c->sock_source, NULL);
-    g_subprocess_wait_async(c->worker, c->cancellable, on_worker_exited_cb, c);
     if (!g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(c->iface), bus, path, error)) {
         g_subprocess_force_exit(c->worker);
         return NULL;
     }
-    g_message("%s: started for uid %u, worker pid %s", c->name, owner,
-              g_subprocess_get_identifier(c->worker));
     return g_steal_pointer(&c);
 }
 
@@ -321,8 +673,11 @@ dt_helper_connection_free(DtHelperConnection *c)
     if (!c)
         return;
     g_cancellable_cancel(c->cancellable);
+    g_clear_handle_id(&c->redial_source, g_source_remove);
     if (c->running && c->worker)
         g_subprocess_force_exit(c->worker);
+    if (c->env)
+        revert_dns(c);
     if (c->sock_source) {
         g_source_destroy(c->sock_source);
         g_source_unref(c->sock_source);
@@ -336,6 +691,15 @@ dt_helper_connection_free(DtHelperConnection *c)
     g_clear_object(&c->bus);
     g_free(c->path);
     g_free(c->name);
+    g_free(c->link_path);
+    g_free(c->server);
+    if (c->password) {
+        explicit_bzero(c->password, c->password_size);
+        munlock(c->password, c->password_size);
+        g_free(c->password);
+    }
+    g_clear_pointer(&c->options, g_variant_unref);
+    g_clear_pointer(&c->profile, dt_profile_free);
     g_free(c);
 }
 
@@ -351,12 +715,31 @@ dt_helper_connection_is_running(DtHelperConnection *c)
     return c->running;
 }
 
+gboolean
+dt_helper_connection_has_worker(DtHelperConnection *c)
+{
+    return c->worker != NULL;
+}
+
+const char *
+dt_helper_connection_get_server(DtHelperConnection *c)
+{
+    return c->server;
+}
+
 void
 dt_helper_connection_stop(DtHelperConnection *c)
 {
     if (!c->running)
         return;
     c->stop_requested = TRUE;
+    if (!c->worker) {
+        /* Waiting to redial: nothing runs, so it ends here, as asked. */
+        g_clear_handle_id(&c->redial_source, g_source_remove);
+        set_error(c, "", "");
+        end_connection(c);
+        return;
+    }
     dt_dbus_connection1_set_state(c->iface, "disconnecting");
     g_subprocess_send_signal(c->worker, SIGTERM);
 }

@@ -5,7 +5,10 @@
 #include "dt-helper-connection.h"
 #include "dt-helper-error.h"
 #include "dt-helper-generated.h"
+#include "dt-helper-log.h"
+#include "dt-netconf.h"
 #include "dt-profile.h"
+#include "dt-resolver.h"
 #include "dt-validate.h"
 
 #include <string.h>
@@ -15,10 +18,18 @@
 #define LINGER_SECONDS 30
 #define PASSWORD_MAX 256 /* RFC 2759 §4 */
 
+#define LOG_LIMIT_DEFAULT 100
+#define LOG_LIMIT_MAX 1000
+
 struct _DtHelper {
     DtDBusHelper1 *iface;
     GDBusConnection *bus;
     char *link_path;
+    char *resolv_conf;
+    char *backup;
+    DtResolver *resolver;
+    DtHelperLog *log;
+    DtHelperConnectionEnv env;
     GPtrArray *connections; /* DtHelperConnection, running or lingering, oldest first */
     guint next_id;
     GSourceFunc stopped;
@@ -215,7 +226,7 @@ on_handle_connect_cb(DtDBusHelper1 *iface, GDBusMethodInvocation *invocation, GV
     g_autofree char *path = g_strdup_printf("/org/dialtone/Connection/%u", ++h->next_id);
     DtHelperConnection *c =
         dt_helper_connection_start(h->bus, path, h->link_path, profile, password, options, uid,
-                                   on_connection_ended_cb, h, &error);
+                                   &h->env, on_connection_ended_cb, h, &error);
     if (!c) {
         g_dbus_method_invocation_return_error(invocation, DT_HELPER_ERROR, DT_HELPER_ERROR_FAILED,
                                               "Cannot start the link: %s", error->message);
@@ -242,11 +253,79 @@ on_handle_list_connections_cb(DtDBusHelper1 *iface, GDBusMethodInvocation *invoc
     return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static gboolean
+on_handle_get_connection_log_cb(DtDBusHelper1 *iface, GDBusMethodInvocation *invocation,
+                                GVariant *filter, gpointer user_data)
+{
+    DtHelper *h = user_data;
+    const char *profile_id = "";
+    guint limit = LOG_LIMIT_DEFAULT;
+    GVariantIter iter;
+    const char *key;
+    GVariant *value;
+    guint uid = dt_helper_auth_caller_uid(invocation);
+
+    g_variant_iter_init(&iter, filter);
+    while (g_variant_iter_loop(&iter, "{&sv}", &key, &value)) {
+        GError *e = NULL;
+        if (strcmp(key, "profile-id") == 0 && g_variant_is_of_type(value, G_VARIANT_TYPE_STRING))
+            profile_id = g_variant_get_string(value, NULL);
+        else if (strcmp(key, "limit") == 0 && g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32) &&
+                 g_variant_get_uint32(value) >= 1 && g_variant_get_uint32(value) <= LOG_LIMIT_MAX)
+            limit = g_variant_get_uint32(value);
+        else if (strcmp(key, "profile-id") == 0)
+            e = invalid("filter", "key “profile-id” has type “%s”; send a string “s”",
+                        g_variant_get_type_string(value));
+        else if (strcmp(key, "limit") == 0)
+            e = invalid("filter", "key “limit”: send “u”, 1 to %d", LOG_LIMIT_MAX);
+        else {
+            g_autoptr(GString) why = g_string_new(NULL);
+            e = invalid("filter", "unknown key “%s”; known: “profile-id”, “limit”",
+                        dt_validate_text(key, 64, FALSE, why) ? key : "?");
+        }
+        if (e) {
+            g_dbus_method_invocation_take_error(invocation, e);
+            g_variant_unref(value);
+            return G_DBUS_METHOD_INVOCATION_HANDLED;
+        }
+    }
+    if (uid == G_MAXUINT) {
+        g_dbus_method_invocation_return_error(invocation, DT_HELPER_ERROR,
+                                              DT_HELPER_ERROR_NOT_AUTHORIZED,
+                                              "Not authorized: cannot tell who is calling");
+        return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+    dt_dbus_helper1_complete_get_connection_log(
+        iface, invocation, dt_helper_log_query(h->log, uid, profile_id, limit));
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+in_use_cb(DtHelperConnection *c, const char *server, gpointer user_data)
+{
+    DtHelper *h = user_data;
+    for (guint i = 0; i < h->connections->len; i++) {
+        DtHelperConnection *o = g_ptr_array_index(h->connections, i);
+        /* A worker that has not reported its server yet may be pinning the same one. */
+        if (o != c && dt_helper_connection_has_worker(o) &&
+            (!server || !dt_helper_connection_get_server(o) ||
+             g_strcmp0(server, dt_helper_connection_get_server(o)) == 0))
+            return TRUE;
+    }
+    return FALSE;
+}
+
 DtHelper *
-dt_helper_new(const char *link_path)
+dt_helper_new(const char *link_path, const char *resolv_conf, const char *state_dir)
 {
     DtHelper *h = g_new0(DtHelper, 1);
     h->link_path = g_strdup(link_path);
+    h->resolv_conf = g_strdup(resolv_conf);
+    h->backup = g_build_filename(state_dir, DT_RESOLVER_BACKUP_NAME, NULL);
+    h->log = dt_helper_log_new(DT_HELPER_LOG_KEEP);
+    h->env.log = h->log;
+    h->env.in_use = in_use_cb;
+    h->env.user_data = h;
     h->connections = g_ptr_array_new_with_free_func((GDestroyNotify)dt_helper_connection_free);
     h->iface = dt_dbus_helper1_skeleton_new();
     dt_dbus_helper1_set_version(h->iface, DT_VERSION);
@@ -254,6 +333,8 @@ dt_helper_new(const char *link_path)
     g_signal_connect(h->iface, "handle-connect", G_CALLBACK(on_handle_connect_cb), h);
     g_signal_connect(h->iface, "handle-list-connections", G_CALLBACK(on_handle_list_connections_cb),
                      h);
+    g_signal_connect(h->iface, "handle-get-connection-log",
+                     G_CALLBACK(on_handle_get_connection_log_cb), h);
     return h;
 }
 
@@ -263,6 +344,10 @@ dt_helper_free(DtHelper *h)
     if (!h)
         return;
     g_ptr_array_unref(h->connections);
+    g_clear_pointer(&h->resolver, dt_resolver_free);
+    g_clear_pointer(&h->log, dt_helper_log_free);
+    g_free(h->resolv_conf);
+    g_free(h->backup);
     if (h->bus)
         g_dbus_interface_skeleton_unexport(G_DBUS_INTERFACE_SKELETON(h->iface));
     g_clear_object(&h->iface);
@@ -271,10 +356,40 @@ dt_helper_free(DtHelper *h)
     g_free(h);
 }
 
+void
+dt_helper_remove_leftovers(DtHelper *h, GDBusConnection *bus)
+{
+    g_autoptr(GError) error = NULL;
+    DtNetconf *nc = NULL;
+    DtIoError err;
+    size_t removed = 0;
+    gboolean restored = FALSE;
+
+    /* Nothing runs yet, so every route tagged DT_RTPROT is a crashed run's (dt-netconf.h). */
+    if (dt_netconf_new(&nc, &err) < 0 || dt_netconf_remove_tagged(nc, &removed, &err) < 0)
+        g_warning("cannot remove leftover routes: %s", err.message);
+    else if (removed)
+        g_message("removed %zu route(s) a previous run left behind (proto %d)", removed, DT_RTPROT);
+    dt_netconf_free(nc);
+    if (!h->resolver) {
+        h->resolver = dt_resolver_new(bus, h->resolv_conf, h->backup);
+        h->env.resolver = h->resolver;
+    }
+    if (!dt_resolver_recover(h->resolver, &restored, &error))
+        g_warning("cannot restore %s from %s: %s", h->resolv_conf, h->backup, error->message);
+    else if (restored)
+        g_message("restored %s from the backup a previous run left (%s)", h->resolv_conf,
+                  h->backup);
+}
+
 gboolean
 dt_helper_export(DtHelper *h, GDBusConnection *bus, GError **error)
 {
     h->bus = g_object_ref(bus);
+    if (!h->resolver) {
+        h->resolver = dt_resolver_new(bus, h->resolv_conf, h->backup);
+        h->env.resolver = h->resolver;
+    }
     return g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(h->iface), bus,
                                             "/org/dialtone/Helper1", error);
 }

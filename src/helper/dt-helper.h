@@ -9,10 +9,15 @@ G_BEGIN_DECLS
 
 typedef struct _DtHelper DtHelper;
 
-DtHelper *dt_helper_new(const char *link_path);
+/* resolv_conf: the file the resolv.conf DNS fallback rewrites; state_dir: where its backup
+ * lives (dt-resolver.h). */
+DtHelper *dt_helper_new(const char *link_path, const char *resolv_conf, const char *state_dir);
 void dt_helper_free(DtHelper *h);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DtHelper, dt_helper_free)
 
+/* Start-up, before any connection: deletes every route tagged DT_RTPROT and restores a
+ * resolv.conf backup, both left by a run that crashed (or was killed). */
+void dt_helper_remove_leftovers(DtHelper *h, GDBusConnection *bus);
 gboolean dt_helper_export(DtHelper *h, GDBusConnection *bus, GError **error);
 /* Asks every running worker to disconnect; done() runs once none runs any more. */
 void dt_helper_stop_all(DtHelper *h, GSourceFunc done, gpointer user_data);

@@ -9,6 +9,7 @@
  */
 #include "dt-link-dataplane.h"
 
+#include "dt-link-dns.h"
 #include "dt-log.h"
 #include "dt-session-config.h"
 #include "dt-session.h"
@@ -39,6 +40,10 @@ typedef struct {
     DtTime close_bound;
     bool down;
     bool network_applied;
+    DtLinkDns *dns;  /* --standalone only: the helper applies DNS for --managed links */
+    bool dns_remote; /* applied by the sandbox's parent */
+    const char *dns_via;
+    char dns_why[256];
     uint8_t tcp_in[4096];
 } Dp;
 
@@ -143,8 +148,10 @@ print_summary(Dp *dp, const DtSessionSummary *s)
     } else {
         printf("none offered\n");
     }
-    printf("  Note: DNS is not applied in --standalone mode yet (systemd-resolved "
-           "configuration comes with dialtone-helper); use these servers by hand if needed.\n");
+    if (dp->dns || dp->dns_remote)
+        printf("  DNS applied:    through %s, until the link goes down\n", dp->dns_via);
+    else if (dp->dns_why[0])
+        printf("  DNS applied:    no: %s\n", dp->dns_why);
     fflush(stdout);
 }
 
@@ -181,7 +188,8 @@ on_network_up(Dp *dp, const DtSessionSummary *s)
     /* Split (dt-link-sandbox.h): the privileged parent validates and applies; the device and
      * the routes are its own, whatever is asked. */
     bool refused = false;
-    int rc = run->sandbox ? dt_link_sandbox_apply_ip(run->sandbox, &ip, &refused, &err)
+    uint32_t offered[2] = {s->dns[0], s->dns[1]};
+    int rc = run->sandbox ? dt_link_sandbox_apply_ip(run->sandbox, &ip, offered, &refused, &err)
                           : dt_link_netcfg_apply(&run->netcfg, &ip, &err);
     if (rc < 0) {
         dt_log("stage=network error=\"%s\"", err.message);
@@ -191,6 +199,21 @@ on_network_up(Dp *dp, const DtSessionSummary *s)
         return;
     }
     dp->network_applied = true;
+    if (run->sandbox) {
+        /* The parent applied the DNS too (and takes it back when we end). */
+        dp->dns_remote = run->sandbox->dns_applied;
+        if (dp->dns_remote)
+            dp->dns_via = run->sandbox->dns_note;
+        else
+            snprintf(dp->dns_why, sizeof dp->dns_why, "%s", run->sandbox->dns_note);
+    } else if (!run->hooks) {
+        dp->dns = dt_link_dns_apply(&run->profile, run->tun.name, run->tun.ifindex, offered,
+                                    &dp->dns_via, dp->dns_why, sizeof dp->dns_why);
+        if (dp->dns)
+            dt_log("stage=dns via=%s", dp->dns_via);
+        else if (dp->dns_why[0])
+            dt_log("stage=dns error=\"%s\"", dp->dns_why);
+    }
     dt_log("stage=network-up tun=%s local=%s peer=%s mtu=%u encryption=\"%s\"", run->tun.name,
            dt_inet_to_string(&ip.local, a), dt_inet_to_string(&ip.peer, b), ip.mtu, s->description);
     print_summary(dp, s);
@@ -489,6 +512,9 @@ dt_link_dataplane_run(DtLinkRun *run)
     }
     rc = 0;
 out:
+    /* Before the TUN goes: resolv.conf must not name servers only the tunnel reaches. */
+    dt_link_dns_revert(dp->dns);
+    dp->dns = NULL;
     run->session = NULL;
     dt_session_free(dp->session);
     dt_io_batch_clear(&dp->gre_rx);

@@ -66,6 +66,9 @@ typedef struct {
     int32_t reason;
     uint32_t mtu;
     DtInetAddr local, peer, local6;
+    uint32_t dns[2];
+    int32_t dns_applied;
+    char dns_note[256];
     char text[DT_LINK_SANDBOX_MESSAGE_MAX];
 } Msg;
 
@@ -420,8 +423,8 @@ dt_link_sandbox_lock(DtLinkSandbox *sb, DtLoop *loop, char *why, size_t why_size
 }
 
 int
-dt_link_sandbox_apply_ip(DtLinkSandbox *sb, const DtLinkIpSettings *ip, bool *refused,
-                         DtIoError *err)
+dt_link_sandbox_apply_ip(DtLinkSandbox *sb, const DtLinkIpSettings *ip,
+                         const uint32_t offered_dns[2], bool *refused, DtIoError *err)
 {
     Msg m;
     DtTime deadline = now_ms() + APPLY_TIMEOUT_MS;
@@ -433,6 +436,8 @@ dt_link_sandbox_apply_ip(DtLinkSandbox *sb, const DtLinkIpSettings *ip, bool *re
     m.local = ip->local;
     m.peer = ip->peer;
     m.local6 = ip->local6;
+    m.dns[0] = offered_dns[0];
+    m.dns[1] = offered_dns[1];
     if (send_msg(sb->sock, &m) < 0)
         return dt_io_fail(err, errno ? errno : EPIPE,
                           "asking the privileged process to apply "
@@ -463,6 +468,9 @@ dt_link_sandbox_apply_ip(DtLinkSandbox *sb, const DtLinkIpSettings *ip, bool *re
             err->message[sizeof err->message - 1] = '\0';
             return m.code;
         }
+        sb->dns_applied = m.dns_applied != 0;
+        memcpy(sb->dns_note, m.dns_note, sizeof sb->dns_note);
+        sb->dns_note[sizeof sb->dns_note - 1] = '\0';
 #ifdef DT_TEST_HOOKS
         if (sb->test_hook == TEST_HOOK_VIOLATE) {
             dt_log("stage=sandbox test=violate call=socket");
@@ -558,6 +566,31 @@ validate_network(const DtLinkSandbox *sb, const Msg *m, char *buf, size_t size)
     return NULL;
 }
 
+/* DNS for --standalone, by the parent: resolved's D-Bus API or resolv.conf are privileged.
+ * Offered servers that are no servers at all (0/8, loopback, multicast) are dropped. */
+static void
+serve_dns(DtLinkSandbox *sb, const Msg *m, Msg *reply)
+{
+    uint32_t offered[2];
+    const char *via = NULL;
+    char why[sizeof reply->dns_note] = "";
+
+    if (!sb->profile || sb->dns)
+        return;
+    for (int i = 0; i < 2; i++) {
+        unsigned top = m->dns[i] >> 24;
+        offered[i] = top != 0 && top != 127 && top < 224 ? m->dns[i] : 0;
+    }
+    sb->dns =
+        dt_link_dns_apply(sb->profile, sb->ifname, sb->ifindex, offered, &via, why, sizeof why);
+    reply->dns_applied = sb->dns != NULL;
+    snprintf(reply->dns_note, sizeof reply->dns_note, "%s", sb->dns && via ? via : why);
+    if (sb->dns)
+        dt_log("stage=dns via=%s applied=parent", via ? via : "?");
+    else if (why[0])
+        dt_log("stage=dns error=\"%s\"", why);
+}
+
 static void
 serve_network(DtLinkSandbox *sb, const Msg *m)
 {
@@ -593,6 +626,7 @@ serve_network(DtLinkSandbox *sb, const Msg *m)
             char a[DT_INET_STRLEN];
             dt_log("stage=network applied=parent local=%s mtu=%u routes=%zu",
                    dt_inet_to_string(&m->local, a), m->mtu, sb->netcfg->n_added);
+            serve_dns(sb, m, &reply);
         }
     }
     (void)send_msg(sb->sock, &reply);
@@ -704,6 +738,9 @@ dt_link_sandbox_serve(DtLinkSandbox *sb, int sigfd, DtReason *reason, char *mess
     if (pidfd >= 0)
         close(pidfd);
     sb->child = 0;
+    /* Before the TUN goes: resolv.conf must not name servers only the tunnel reaches. */
+    dt_link_dns_revert(sb->dns);
+    sb->dns = NULL;
 
     int status = DT_EXIT_OTHER;
     *reason = DT_REASON_INTERNAL;

@@ -26,6 +26,7 @@
 #define DT_LINK_SANDBOX_H
 
 #include "dt-inet.h"
+#include "dt-link-dns.h"
 #include "dt-link-netcfg.h"
 #include "dt-loop.h"
 #include "dt-reason.h"
@@ -44,6 +45,13 @@ typedef struct DtLinkSandbox {
     const DtInetPrefix *routes; /* likewise (used when !default_route) */
     size_t n_routes;
     DtInetAddr server; /* the VPN server: never acceptable as our own address (family 0: none) */
+    const DtLinkProfile *profile; /* its DNS= policy, applied by the parent (NULL: no DNS, as
+                                   * for --managed, where the helper applies it) */
+    const char *ifname;           /* our TUN's name, for DNS */
+    DtLinkDns *dns;               /* parent: what it applied; reverted when the child ends */
+    /* Child, after dt_link_sandbox_apply_ip(): what the parent did with DNS. */
+    bool dns_applied;
+    char dns_note[256]; /* how ("systemd-resolved") when applied, else why not ("": nothing) */
 
     /* State. */
     uid_t uid;
@@ -72,10 +80,11 @@ int dt_link_sandbox_fork(DtLinkSandbox *sb, char *why, size_t why_size);
 int dt_link_sandbox_lock(DtLinkSandbox *sb, DtLoop *loop, char *why, size_t why_size);
 
 /* Child: asks the parent to apply ip (only local, peer, local6 and mtu are taken; the device
- * and the routes are the parent's). Blocks for the answer. *refused is set when the parent's
- * validation refused the values, as opposed to the kernel failing to apply them. */
-int dt_link_sandbox_apply_ip(DtLinkSandbox *sb, const DtLinkIpSettings *ip, bool *refused,
-                             DtIoError *err);
+ * and the routes are the parent's) and the DNS servers IPCP offered (host order, 0: none).
+ * Blocks for the answer. *refused is set when the parent's validation refused the values, as
+ * opposed to the kernel failing to apply them; sb->dns_applied and dns_note tell about DNS. */
+int dt_link_sandbox_apply_ip(DtLinkSandbox *sb, const DtLinkIpSettings *ip,
+                             const uint32_t offered_dns[2], bool *refused, DtIoError *err);
 
 /* Child: tells the parent how the link ended and exits with status. */
 __attribute__((noreturn)) void dt_link_sandbox_exit(DtLinkSandbox *sb, int status, DtReason reason,

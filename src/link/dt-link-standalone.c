@@ -166,6 +166,8 @@ run_split(DtLinkRun *run)
     sb.routes = run->profile.routes;
     sb.n_routes = run->profile.n_routes;
     sb.server = run->server;
+    sb.profile = run->hooks ? NULL : &run->profile; /* --managed: the helper applies DNS */
+    sb.ifname = run->tun.name;
     rc = dt_link_sandbox_fork(&sb, why, sizeof why);
     if (sb.in_child) {
         if (rc < 0) {
@@ -213,7 +215,9 @@ dt_link_run_prepared(DtLinkRun *run)
     dt_log("stage=profile name=\"%s\" server=%s user=%s encryption=%s stateful=%s mppc=%s",
            run->profile.name, run->profile.server, run->profile.user,
            dt_policy_encryption_to_string(run->profile.policy.encryption),
-           run->profile.policy.allow_stateful ? "allowed" : "no",
+           !run->profile.policy.allow_stateful   ? "no"
+           : run->profile.policy.prefer_stateful ? "preferred"
+                                                 : "allowed",
            run->profile.policy.compression ? "yes" : "no");
     if (geteuid() != 0)
         return fail_with(run, DT_EXIT_USAGE,

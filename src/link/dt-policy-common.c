@@ -16,6 +16,10 @@ dt_policy_encryption_to_string(DtPolicyEncryption e)
     return dt_encryption_to_string((DtEncryption)e);
 }
 
+G_STATIC_ASSERT(DT_STRENGTH_40 == DT_POLICY_STRENGTH_40 &&
+                DT_STRENGTH_56 == DT_POLICY_STRENGTH_56 &&
+                DT_STRENGTH_128 == DT_POLICY_STRENGTH_128);
+
 static void
 fill_policy(DtPolicy *p, const DtSecurity *sec, const DtPppSettings *ppp)
 {
@@ -25,6 +29,8 @@ fill_policy(DtPolicy *p, const DtSecurity *sec, const DtPppSettings *ppp)
     p->encryption = (DtPolicyEncryption)sec->encryption;
     p->allow_stateful = sec->allow_stateful;
     p->compression = sec->compression;
+    p->strengths = dt_security_strength_mask(sec);
+    p->prefer_stateful = sec->prefer_stateful;
     p->mtu = ppp->mtu;
     p->mru = ppp->mru;
     p->echo_interval = ppp->echo_interval;
@@ -94,6 +100,7 @@ link_profile_from_profile(DtLinkProfile *lp, const DtProfile *p, const char *ori
                    : p->ipv4.dns.mode == DT_DNS_NONE ? DT_LINK_DNS_NONE
                                                      : DT_LINK_DNS_STATIC;
     lp->n_dns = parse_dns(p->ipv4.dns.servers, lp->dns, DT_DNS_MAX);
+    lp->dns_search = g_strdupv(p->ipv4.dns_search);
     lp->ipv6 = p->ipv6.enabled;
     return 0;
 }
@@ -120,8 +127,8 @@ dt_link_profile_from_variant_data(DtLinkProfile *lp, const void *data, size_t le
     g_autoptr(GVariant) v = NULL;
 
     memset(lp, 0, sizeof *lp);
-    v = g_variant_ref_sink(g_variant_new_from_data(G_VARIANT_TYPE_VARDICT, g_memdup2(data, len),
-                                                   len, FALSE, g_free, NULL));
+    g_autoptr(GBytes) bytes = g_bytes_new(data, len);
+    v = g_variant_ref_sink(g_variant_new_from_bytes(G_VARIANT_TYPE_VARDICT, bytes, FALSE));
     p = dt_profile_from_variant(v, NULL, &error);
     if (!p)
         return fail(why, why_size, "%s", error->message);
@@ -137,6 +144,7 @@ dt_link_profile_clear(DtLinkProfile *lp)
     g_free(lp->server);
     g_free(lp->user);
     g_free(lp->routes);
+    g_strfreev(lp->dns_search);
     memset(lp, 0, sizeof *lp);
 }
 

@@ -31,6 +31,7 @@ typedef struct {
     DtLinkDnsMode dns_mode;
     DtInetAddr dns[DT_DNS_MAX];
     size_t n_dns;
+    char **dns_search; /* NULL-terminated search domains ([IPv4] DNSSearch) */
     bool ipv6;
 } DtLinkProfile;
 

@@ -28,10 +28,18 @@ typedef struct {
     DtPolicyEncryption encryption;
     bool allow_stateful;
     bool compression; /* MPPC */
+    /* Strengths=: DT_POLICY_STRENGTH_* flags, never 0. */
+    unsigned strengths;
+    bool prefer_stateful;
     unsigned mtu, mru;
     unsigned echo_interval; /* seconds, 0 = off */
     unsigned echo_failures;
 } DtPolicy;
+
+/* The same values as src/common's DtStrength. */
+#define DT_POLICY_STRENGTH_40 (1u << 0)
+#define DT_POLICY_STRENGTH_56 (1u << 1)
+#define DT_POLICY_STRENGTH_128 (1u << 2)
 
 const char *dt_policy_encryption_to_string(DtPolicyEncryption e);
 

@@ -20,6 +20,10 @@ dt_session_config_from_policy(DtSessionConfig *cfg, DtSessionRole role, const Dt
     cfg->policy.encryption = (DtMppeEncryption)p->encryption;
     cfg->policy.allow_stateful = p->allow_stateful;
     cfg->policy.compression = p->compression;
+    cfg->mppe_strengths = ((p->strengths & DT_POLICY_STRENGTH_128) ? DT_MPPE_BIT_S : 0) |
+                          ((p->strengths & DT_POLICY_STRENGTH_56) ? DT_MPPE_BIT_M : 0) |
+                          ((p->strengths & DT_POLICY_STRENGTH_40) ? DT_MPPE_BIT_L : 0);
+    cfg->prefer_stateful = p->prefer_stateful;
     cfg->ppp.lcp.mru = (uint16_t)p->mru;
     cfg->ppp.lcp.echo_interval_ms = p->echo_interval * 1000u;
     cfg->ppp.lcp.echo_failures = p->echo_failures;

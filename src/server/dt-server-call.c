@@ -243,12 +243,14 @@ log_disconnected(DtServerCall *call, const DtSessionDown *down, DtTime now)
              call->conn->peer_text,
              down->message[0] ? down->message : dt_reason_describe(down->reason));
     dt_log("event=disconnect user=%s call=%u peer=%s reason=%s duration_ms=%llu "
-           "rx_octets=%llu tx_octets=%llu rx_packets=%llu tx_packets=%llu message=%s",
+           "rx_octets=%llu tx_octets=%llu rx_packets=%llu tx_packets=%llu gre_lost=%llu "
+           "gre_reordered=%llu message=%s",
            dt_log_quote(call->user[0] ? call->user : "-", q1, sizeof q1), (unsigned)call->call_id,
            call->conn->peer_text, dt_reason_to_string(down->reason),
            (unsigned long long)st.duration_ms, (unsigned long long)st.rx_octets,
            (unsigned long long)st.tx_octets, (unsigned long long)st.rx_packets,
-           (unsigned long long)st.tx_packets, dt_log_quote(msg, q2, sizeof q2));
+           (unsigned long long)st.tx_packets, (unsigned long long)st.gre_lost,
+           (unsigned long long)st.gre_reordered, dt_log_quote(msg, q2, sizeof q2));
 }
 
 static void

@@ -354,7 +354,9 @@ dt_server_run(DtServer *s)
            dt_inet_to_string(&s->listener.local, addr), (unsigned)s->listener.port,
            s->settings.max_calls, s->pool_size,
            dt_policy_encryption_to_string(s->settings.policy.encryption),
-           s->settings.policy.allow_stateful ? "allowed" : "no",
+           !s->settings.policy.allow_stateful   ? "no"
+           : s->settings.policy.prefer_stateful ? "preferred"
+                                                : "allowed",
            s->settings.policy.compression ? "yes" : "no");
     if (dt_loop_run(&s->loop, &err) < 0) {
         fprintf(stderr, "dialtone-server: %s\n", err.message);

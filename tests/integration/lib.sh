@@ -16,16 +16,65 @@ dt_skip() {
 command -v ip >/dev/null || dt_skip "no iproute2"
 command -v jq >/dev/null || dt_skip "no jq"
 
+command -v unshare >/dev/null || dt_skip "no unshare (util-linux)"
+
 DT_TMP=$(mktemp -d /tmp/dt-itest.XXXXXX)
 
+# The machine's resolver file is never ours to change: every program a test starts that may
+# apply DNS (dialtone-link --standalone, dialtone-helper) runs through dt_ns_exec, in a mount
+# namespace where $DT_TMP/resolv.conf is bind-mounted over /etc/resolv.conf and the backup goes
+# to $DT_TMP/state. As a second line, the real file is copied here and checked on exit; a test
+# that changed it anyway fails, after the copy is put back.
+DT_RESOLV_ORIG="$DT_TMP/resolv.conf.machine"
+cp -p /etc/resolv.conf "$DT_RESOLV_ORIG" 2>/dev/null || : >"$DT_RESOLV_ORIG"
+mkdir -p "$DT_TMP/state"
+printf 'nameserver 192.0.2.153\nsearch test-home.example\noptions edns0\n' >"$DT_TMP/resolv.conf"
+chmod 644 "$DT_TMP/resolv.conf"
+cp "$DT_TMP/resolv.conf" "$DT_TMP/resolv.conf.before"
+
+# dt_resolv_restored WHAT: the test's resolv.conf is back as it was and no backup is left.
+dt_resolv_restored() {
+    cmp -s "$DT_TMP/resolv.conf" "$DT_TMP/resolv.conf.before" ||
+        dt_fail "$1: resolv.conf not restored: $(cat "$DT_TMP/resolv.conf")"
+    [ ! -e "$DT_TMP/state/resolv.conf.dialtone-backup" ] || dt_fail "$1: the resolv.conf backup was left"
+}
+export DIALTONE_STATE_DIR="$DT_TMP/state"
+
+# dt_ns_exec NS COMMAND...: COMMAND in network namespace NS and a private mount namespace with
+# the test's resolv.conf in place of /etc/resolv.conf. A script, not a function, so that `&`
+# leaves the command's own PID in $! (the script, ip, unshare and sh all exec).
+DT_NS_EXEC="$DT_TMP/ns-exec"
+cat >"$DT_NS_EXEC" <<'SH'
+#!/bin/sh
+ns=$1
+shift
+exec ip netns exec "$ns" unshare -m --propagation private \
+    sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$DT_TMP/resolv.conf" "$@"
+SH
+chmod 755 "$DT_NS_EXEC"
+export DT_TMP
+dt_ns_exec() { "$DT_NS_EXEC" "$@"; }
+
+dt_check_machine_resolv() {
+    [ -f "$DT_RESOLV_ORIG" ] || return 0 # checked already
+    if ! cmp -s "$DT_RESOLV_ORIG" /etc/resolv.conf; then
+        cat "$DT_RESOLV_ORIG" >/etc/resolv.conf
+        echo "FAIL: a test changed the machine's /etc/resolv.conf (put back)" >&2
+        return 1
+    fi
+}
+
 dt_cleanup() {
-    local ns pids
+    local ns pids rc=0
     for ns in "${DT_NETNS_LIST[@]}"; do
         pids=$(ip netns pids "$ns" 2>/dev/null || true)
         [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
         ip netns del "$ns" 2>/dev/null || true
     done
+    DT_NETNS_LIST=()
+    dt_check_machine_resolv || rc=1
     rm -rf "$DT_TMP"
+    [ "$rc" -eq 0 ] || exit 1
 }
 trap dt_cleanup EXIT
 trap 'exit 1' INT TERM

@@ -157,7 +157,7 @@ start_links() {
     for i in 1 2; do
         local ns_var="NS_$i"
         : >"$DT_TMP/link$i.out"
-        ip netns exec "${!ns_var}" "$LINK" --standalone "$DT_TMP/profile$i.conf" \
+        "$DT_NS_EXEC" "${!ns_var}" "$LINK" --standalone "$DT_TMP/profile$i.conf" \
             --password-file "$DT_TMP/password$i" >"$DT_TMP/link$i.out" 2>"$DT_TMP/link$i.err" &
         LINK_PIDS+=($!)
     done

@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# test-vpn.sh DTIO-ITEST DIALTONE-SERVER DIALTONE-LINK — the PPTP tunnel end to end (issue 5).
+# test-vpn.sh DTIO-ITEST DIALTONE-SERVER DIALTONE-LINK [SET] — the PPTP tunnel end to end (issue 5).
+#
+# SET "policies" (the default): every policy case and the failure cases. SET "loss": the data
+# phase with 1 % and 5 % random GRE loss (nftables numgen) and with reordering (an htb slow lane
+# that nftables sends a random tenth of the GRE packets through), stateless and stateful.
 #
 # A client namespace runs dialtone-link --standalone against dialtone-server in a server
 # namespace, joined by veth. For each policy case: 10 MB through the tunnel must arrive
@@ -10,6 +14,7 @@
 source "$(dirname "$0")/lib.sh" "$1"
 SERVER=${2:?}
 LINK=${3:?}
+SET=${4:-policies}
 command -v socat >/dev/null || dt_skip "no socat (tools/deps)"
 command -v tshark >/dev/null || dt_skip "no tshark (tools/deps)"
 command -v sha256sum >/dev/null || dt_skip "no sha256sum"
@@ -33,6 +38,9 @@ ip -n "$NS_C" link set "$VC" up
 for _ in $(seq 2000); do printf '%s\n' "$MARKER"; done >"$DT_TMP/payload"
 head -c $((SIZE - $(stat -c %s "$DT_TMP/payload"))) /dev/urandom >>"$DT_TMP/payload"
 WANT=$(sha256sum <"$DT_TMP/payload" | cut -d' ' -f1)
+# The lossy cases send less: TCP over 5 % loss is slow, and the point is that it completes.
+head -c $((2 * 1024 * 1024)) "$DT_TMP/payload" >"$DT_TMP/payload-small"
+WANT_SMALL=$(sha256sum <"$DT_TMP/payload-small" | cut -d' ' -f1)
 
 umask 077
 printf 'alice * "%s" *\n' "$PASSWORD" >"$DT_TMP/chap-secrets"
@@ -66,6 +74,7 @@ Authentication=$1
 Encryption=$2
 AllowStateful=$3
 Compression=$4
+${S_EXTRA:-}
 
 [PPP]
 EchoInterval=0
@@ -96,6 +105,7 @@ Authentication=$1
 Encryption=$2
 AllowStateful=$3
 Compression=$4
+${C_EXTRA:-}
 
 [IPv4]
 DefaultRoute=true
@@ -112,7 +122,7 @@ LINK_PID=""
 start_link() { # PASSWORD-FILE
     : >"$DT_TMP/link.out"
     : >"$DT_TMP/link.err"
-    ip netns exec "$NS_C" "$LINK" --standalone "$DT_TMP/profile.conf" --password-file "$1" \
+    "$DT_NS_EXEC" "$NS_C" "$LINK" --standalone "$DT_TMP/profile.conf" --password-file "$1" \
         >"$DT_TMP/link.out" 2>"$DT_TMP/link.err" &
     LINK_PID=$!
 }
@@ -139,14 +149,61 @@ assert_clean() { # WHAT
     true
 }
 
+# impair: LOSS (percent, 0 = none; on receipt) and REORDER (yes|no; on sending) at both veth
+# ends, GRE only.
+impair() {
+    local ns dev
+    for ns_dev in "$NS_S:$VS" "$NS_C:$VC"; do
+        ns=${ns_dev%%:*}
+        dev=${ns_dev#*:}
+        ip netns exec "$ns" nft add table inet dtimpair
+        ip netns exec "$ns" nft add chain inet dtimpair out \
+            '{ type filter hook postrouting priority 0; policy accept; }'
+        # Loss on the receiving side: a packet dropped on the way out fails the sender's
+        # sendmmsg() with EPERM, which it may retry; one dropped on the way in is simply gone.
+        ip netns exec "$ns" nft add chain inet dtimpair in \
+            '{ type filter hook prerouting priority 0; policy accept; }'
+        if [ "${LOSS:-0}" -gt 0 ]; then
+            ip netns exec "$ns" nft add rule inet dtimpair in meta l4proto gre \
+                numgen random mod 100 '<' "$LOSS" counter drop
+        fi
+        if [ "${REORDER:-no}" = yes ]; then
+            # htb picks a class from skb->priority: 1:20 is a slow lane behind the fast 1:10.
+            tc -n "$ns" qdisc add dev "$dev" root handle 1: htb default 10
+            tc -n "$ns" class add dev "$dev" parent 1: classid 1:10 htb rate 10gbit quantum 60000
+            tc -n "$ns" class add dev "$dev" parent 1: classid 1:20 htb rate 30mbit ceil 30mbit quantum 1514
+            ip netns exec "$ns" nft add rule inet dtimpair out meta l4proto gre \
+                numgen random mod 100 '<' 10 meta priority set 1:20
+        fi
+    done
+}
+
+unimpair() {
+    local ns_dev n
+    DROPPED=0
+    for ns_dev in "$NS_S:$VS" "$NS_C:$VC"; do
+        [ -z "${DT_VPN_DEBUG:-}" ] || ip netns exec "${ns_dev%%:*}" nft list table inet dtimpair >&2
+        n=$(ip netns exec "${ns_dev%%:*}" nft list table inet dtimpair 2>/dev/null |
+            sed -n 's/.*counter packets \([0-9]*\) .*drop.*/\1/p' | head -n 1)
+        DROPPED=$((DROPPED + ${n:-0}))
+        ip netns exec "${ns_dev%%:*}" nft delete table inet dtimpair 2>/dev/null || true
+        tc -n "${ns_dev%%:*}" qdisc del dev "${ns_dev#*:}" root 2>/dev/null || true
+    done
+}
+
 gre_payloads() { # PCAP: one hex line per GRE payload (PPP not dissected)
     tshark -r "$1" --disable-protocol ppp -T fields -e data.data 2>/dev/null | tr -d ':'
 }
 
 # run_case NAME AUTH ENCRYPTION STATEFUL MPPC EXPECTED-BITS(8 hex, "" = no CCP) MARKER(yes|no)
 run_case() {
-    local name=$1 bits=$6 marker=$7 t0 t1 got
-    echo "== case $name: $2 $3 stateful=$4 mppc=$5"
+    local name=$1 bits=$6 marker=$7 t0 t1 got payload=$DT_TMP/payload want=$WANT
+    echo "== case $name: $2 $3 stateful=$4 mppc=$5${S_EXTRA:+ server: $S_EXTRA}${C_EXTRA:+ client: $C_EXTRA}${LOSS:+ loss=$LOSS%}${REORDER:+ reorder=$REORDER}" | tr '\n' ' '
+    echo
+    if [ "${LOSS:-0}" -gt 0 ] || [ "${REORDER:-no}" = yes ]; then
+        payload=$DT_TMP/payload-small
+        want=$WANT_SMALL
+    fi
     start_server "$2" "$3" "$4" "$5"
     write_profile "$2" "$3" "$4" "$5"
     : >"$DT_TMP/tshark.err"
@@ -160,6 +217,9 @@ run_case() {
         dt_fail "$name: the link did not come up in 15 s"
     }
     grep -q "alice connected on call" "$DT_TMP/server.log" || dt_fail "$name: no connect log line"
+    # DNS=auto: the server's offer, in the test's resolv.conf (dt_ns_exec), until the end.
+    grep -qx "nameserver 198.51.100.53" "$DT_TMP/resolv.conf" || dt_fail "$name: DNS not applied"
+    impair
     rm -f "$DT_TMP/received"
     ip netns exec "$NS_S" socat -u TCP-LISTEN:5001,bind=198.51.100.1,reuseaddr \
         "CREATE:$DT_TMP/received" &
@@ -167,17 +227,34 @@ run_case() {
     dt_wait 100 ip netns exec "$NS_S" ss -ltn "sport = :5001" -H | grep -q 5001 ||
         dt_wait 100 sh -c "ip netns exec $NS_S ss -ltn | grep -q :5001"
     t0=$(date +%s%N)
-    timeout 60 ip netns exec "$NS_C" socat -u "OPEN:$DT_TMP/payload" TCP:198.51.100.1:5001 ||
+    timeout 60 ip netns exec "$NS_C" socat -u "OPEN:$payload" TCP:198.51.100.1:5001 ||
         dt_fail "$name: the transfer failed"
     for _ in $(seq 200); do kill -0 "$rx_pid" 2>/dev/null || break; sleep 0.05; done
     t1=$(date +%s%N)
     got=$(sha256sum <"$DT_TMP/received" | cut -d' ' -f1)
-    [ "$got" = "$WANT" ] || dt_fail "$name: received data differs ($(stat -c %s "$DT_TMP/received") bytes)"
-    echo "   10 MiB byte-identical in $(((t1 - t0) / 1000000)) ms;$(grep -h 'Encryption:' "$DT_TMP/link.out" | sed 's/  */ /g')"
+    [ "$got" = "$want" ] || dt_fail "$name: received data differs ($(stat -c %s "$DT_TMP/received") bytes)"
+    echo "   $(($(stat -c %s "$payload") / 1048576)) MiB byte-identical in $(((t1 - t0) / 1000000)) ms;$(grep -h 'Encryption:' "$DT_TMP/link.out" | sed 's/  */ /g')"
+    unimpair
     kill -TERM "$LINK_PID"
     wait_link_exit
     [ "$LINK_RC" -eq 0 ] || { cat "$DT_TMP/link.err" >&2; dt_fail "$name: exit $LINK_RC after SIGTERM, want 0"; }
+    dt_resolv_restored "$name"
     dt_wait 100 grep -q "alice disconnected" "$DT_TMP/server.log" || dt_fail "$name: no disconnect log line"
+    # The impairment must have happened, or the case proved nothing: both ends' own counters
+    # (the bulk of the packets goes client → server, so the server sees most of it).
+    local cstats sstats lost reordered
+    cstats=$(grep -h "stage=stats" "$DT_TMP/link.err" | tail -n 1)
+    sstats=$(grep -h "event=disconnect" "$DT_TMP/server.log" | tail -n 1)
+    lost=$(($(sed -n 's/.* gre_lost=\([0-9]*\).*/\1/p' <<<"$cstats") + $(sed -n 's/.* gre_lost=\([0-9]*\).*/\1/p' <<<"$sstats")))
+    reordered=$(($(sed -n 's/.* gre_reordered=\([0-9]*\).*/\1/p' <<<"$cstats") + $(sed -n 's/.* gre_reordered=\([0-9]*\).*/\1/p' <<<"$sstats")))
+    if [ "${LOSS:-0}" -gt 0 ]; then
+        [ "$lost" -gt 0 ] || dt_fail "$name: $LOSS % loss ($DROPPED dropped by nftables), yet no end counted a lost GRE packet: client $cstats; server $sstats"
+        echo "   GRE packets counted lost by the two ends: $lost; by nftables dropped: $DROPPED"
+    fi
+    if [ "${REORDER:-no}" = yes ]; then
+        [ "$reordered" -gt 0 ] || dt_fail "$name: reordering, yet no end counted a reordered packet: client $cstats; server $sstats"
+        echo "   GRE packets counted reordered by the two ends: $reordered (lost: $lost)"
+    fi
     sleep 0.3
     kill -INT "$ts_pid"
     wait "$ts_pid" 2>/dev/null || true
@@ -200,14 +277,34 @@ run_case() {
     fi
 }
 
+STATEFUL="PreferStateful=true"
+if [ "$SET" = loss ]; then
+    for loss in 1 5; do
+        LOSS=$loss run_case "stateless-loss-$loss" mschapv2 require-128 false true 01000041 no
+        LOSS=$loss S_EXTRA=$STATEFUL C_EXTRA=$STATEFUL \
+            run_case "stateful-loss-$loss" mschapv2 require-128 true true 00000041 no
+    done
+    REORDER=yes run_case stateless-reorder mschapv2 require-128 false false 01000040 no
+    REORDER=yes S_EXTRA=$STATEFUL C_EXTRA=$STATEFUL \
+        run_case stateful-reorder mschapv2 require-128 true false 00000040 no
+    echo "PASS"
+    exit 0
+fi
+
 if [ -z "${DT_VPN_SKIP_CASES:-}" ]; then # DT_VPN_SKIP_CASES=1: only the failure cases
 run_case v2-128-stateless mschapv2 require-128 false false 01000040 no
 run_case v2-128-stateless-mppc mschapv2 require-128 false true 01000041 no
-# Dialtone always offers H (stateless) and the strongest strength it allows (dt-ccp-mppe.c), so
-# two Dialtone ends agree on stateless 128-bit even where stateful or 40-bit is allowed: these
-# cases prove the allowed-but-not-chosen settings do not break anything. Stateful and 40-bit on
-# the wire need a peer that offers only them (tests/interop) or a policy knob to prefer them.
+# Dialtone offers H (stateless) and the strongest strength it allows (dt-ccp-mppe.c), so two
+# Dialtone ends agree on stateless 128-bit where stateful or 40-bit is merely allowed: this case
+# proves the allowed-but-not-chosen setting breaks nothing. The ones after it choose them: the
+# server allows only 40- or 56-bit (Strengths=, RRAS's check boxes), both ends prefer stateful
+# (PreferStateful=, pppd's mppe-stateful).
 run_case v2-stateful-allowed mschapv2 require-128 true false 01000040 no
+S_EXTRA=$STATEFUL C_EXTRA=$STATEFUL run_case v2-128-stateful mschapv2 require-128 true false 00000040 no
+S_EXTRA="Strengths=40" run_case v2-40-stateless mschapv2 require false false 01000020 no
+S_EXTRA="Strengths=56" run_case v2-56-stateless-mppc mschapv2 require false true 01000081 no
+S_EXTRA="Strengths=40
+$STATEFUL" C_EXTRA=$STATEFUL run_case v2-40-stateful-mppc mschapv2 require true true 00000021 no
 run_case v1-128-stateless mschap require-128 false false 01000040 no
 run_case v2-require-any-mppc mschapv2 require true true 01000041 no
 run_case none mschapv2 none false false "" yes

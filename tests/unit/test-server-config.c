@@ -133,6 +133,11 @@ test_errors(void)
          "server.conf:11: [Security] Encryption: Encryption=require-128 needs MS-CHAP"},
         {"Encryption=require-128", "Encryption=maximum", DT_SERVER_CONFIG_ERROR_INVALID,
          "server.conf:11: [Security] Encryption: “maximum” is not one of the choices"},
+        {"Compression=true", "Compression=true\nStrengths=128;64", DT_SERVER_CONFIG_ERROR_INVALID,
+         "server.conf:14: [Security] Strengths: “64” is not an MPPE key length"},
+        {"Compression=true", "Compression=true\nStrengths=40", DT_SERVER_CONFIG_ERROR_INVALID,
+         "[Security] Encryption: Encryption=require-128 allows 128-bit MPPE only, but Strengths "
+         "leaves 128 out"},
         {"Compression=true", "Compression=on", DT_SERVER_CONFIG_ERROR_INVALID,
          "server.conf:13: [Security] Compression: “on” is not a yes/no value"},
         {"MRU=1400", "MRU=2000", DT_SERVER_CONFIG_ERROR_INVALID,
@@ -169,6 +174,44 @@ test_unknown_warned(void)
     g_assert_cmpstr(c->warnings->pdata[1], ==, "server.conf:21: [Radius]: unknown group, ignored");
 }
 
+/* Strengths= and PreferStateful=: RRAS's per-strength check boxes and pppd's mppe-stateful. */
+static void
+test_strengths(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DtServerConfig) d = load(example, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(dt_security_strength_mask(&d->security), ==, DT_STRENGTH_ALL);
+    g_assert_false(d->security.prefer_stateful);
+
+    g_autoptr(GString) text = g_string_new(example);
+    g_string_replace(text, "Encryption=require-128", "Encryption=require", 1);
+    g_string_replace(text, "AllowStateful=false",
+                     "AllowStateful=true\nPreferStateful=true\nStrengths=40 ; 56", 1);
+    g_autoptr(DtServerConfig) c = load(text->str, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(dt_security_strength_mask(&c->security), ==, DT_STRENGTH_40 | DT_STRENGTH_56);
+    g_assert_true(c->security.prefer_stateful);
+}
+
+/* "Secrets=" with nothing after it is the default file, not no file: the
+ * server must always have a chap-secrets path to read (found by fuzzing). */
+static void
+test_empty_means_default(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DtServerConfig) c = load("[Server]\n"
+                                       "Listen=\n"
+                                       "LocalAddress=198.51.100.1\n"
+                                       "RemoteAddresses=198.51.100.10-198.51.100.99\n"
+                                       "Secrets=\n",
+                                       &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(c->secrets, ==, "/etc/dialtone/chap-secrets");
+    g_assert_cmpstr(c->listen_address, ==, "0.0.0.0");
+    g_assert_cmpuint(c->listen_port, ==, 1723);
+}
+
 static void
 test_load_file(void)
 {
@@ -187,6 +230,8 @@ main(int argc, char **argv)
     g_test_add_func("/server-config/minimal-listen", test_minimal_and_listen);
     g_test_add_func("/server-config/errors", test_errors);
     g_test_add_func("/server-config/unknown-warned", test_unknown_warned);
+    g_test_add_func("/server-config/strengths", test_strengths);
+    g_test_add_func("/server-config/empty-means-default", test_empty_means_default);
     g_test_add_func("/server-config/load-file", test_load_file);
     return g_test_run();
 }

@@ -1,0 +1,85 @@
+/* fuzz-import.h — what every importer must hold to, whatever the bytes:
+ * a result or an import error with words; each entry either a profile
+ * that validates and whose file text loads back to itself, or a reason it
+ * was not imported; the summary never quotes a password. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dt-import.h"
+
+/* How often needle occurs in the input (any encoding aside). */
+static inline guint
+fuzz_count(const char *hay, gsize len, const char *needle)
+{
+    guint n = 0;
+    gsize nl = strlen(needle);
+    for (gsize i = 0; nl && i + nl <= len; i++)
+        if (memcmp(hay + i, needle, nl) == 0)
+            n++;
+    return n;
+}
+
+static inline void
+fuzz_import_check(DtImport *imp, const GError *error, const uint8_t *data, size_t size)
+{
+    if (imp == NULL) {
+        if (error == NULL || error->domain != DT_IMPORT_ERROR || error->message[0] == '\0')
+            abort();
+        return;
+    }
+    if (error != NULL)
+        abort();
+    g_autofree char *summary = dt_import_summary(imp);
+    for (guint i = 0; i < imp->entries->len; i++) {
+        DtImportEntry *e = g_ptr_array_index(imp->entries, i);
+        if ((e->profile == NULL) == (e->skipped == NULL))
+            abort();
+        if (e->profile == NULL) {
+            if (e->password)
+                abort();
+            continue;
+        }
+        if (!dt_profile_validate(e->profile, NULL))
+            abort();
+        gsize len;
+        g_autofree char *text = dt_profile_to_data(e->profile, &len);
+        g_autoptr(DtProfile) again = dt_profile_load_data(text, len, "fuzz.conf", NULL);
+        if (again == NULL)
+            abort();
+        g_autofree char *text2 = dt_profile_to_data(again, NULL);
+        if (strcmp(text, text2) != 0)
+            abort();
+        /* A password that the input holds only as the secret itself (not
+         * also as a key or a name the summary may quote) never appears in
+         * the summary. */
+        if (e->password && strlen(e->password) >= 4 &&
+            fuzz_count((const char *)data, size, e->password) == 1 && strstr(summary, e->password))
+            abort();
+    }
+}
+
+static inline const DtImportEntry *
+fuzz_import_find(DtImport *imp, const char *id)
+{
+    for (guint i = 0; i < imp->entries->len; i++) {
+        const DtImportEntry *e = g_ptr_array_index(imp->entries, i);
+        if (e->profile && strcmp(e->profile->id, id) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* The same profile but for its name, which an export may have to spell
+ * differently ([ and ] cannot be in a phonebook entry's name). */
+static inline void
+fuzz_import_same(const DtProfile *a, const DtProfile *b)
+{
+    g_autoptr(DtProfile) c = dt_profile_copy(b);
+    g_free(c->name);
+    c->name = g_strdup(a->name);
+    g_autofree char *ta = dt_profile_to_data(a, NULL);
+    g_autofree char *tc = dt_profile_to_data(c, NULL);
+    if (strcmp(ta, tc) != 0)
+        abort();
+}
