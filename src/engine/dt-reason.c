@@ -56,6 +56,9 @@ static const struct {
                                 "The modem lost the carrier: the call was cut off."},
     [DT_REASON_LOWER_LINK_DOWN] = {"lower-link-down",
                                    "The dial-up connection under the VPN went down."},
+    [DT_REASON_SANDBOX_VIOLATION] = {"sandbox-violation",
+                                     "The link's protocol process broke its sandbox and was "
+                                     "stopped."},
 };
 
 const char *

@@ -38,10 +38,11 @@ typedef enum {
     DT_REASON_MODEM_NO_ANSWER,
     DT_REASON_MODEM_ERROR,
     DT_REASON_MODEM_TIMEOUT,
-    DT_REASON_ADDRESS_REFUSED, /* IPCP offered an address we must not use */
-    DT_REASON_INTERNAL,        /* a bug or resource failure on our side */
-    DT_REASON_CARRIER_LOST,    /* dial-up: the modem dropped carrier (DCD) mid-call */
-    DT_REASON_LOWER_LINK_DOWN, /* DialFirst: the dial-up link under the tunnel went down */
+    DT_REASON_ADDRESS_REFUSED,   /* IPCP offered an address we must not use */
+    DT_REASON_INTERNAL,          /* a bug or resource failure on our side */
+    DT_REASON_CARRIER_LOST,      /* dial-up: the modem dropped carrier (DCD) mid-call */
+    DT_REASON_LOWER_LINK_DOWN,   /* DialFirst: the dial-up link under the tunnel went down */
+    DT_REASON_SANDBOX_VIOLATION, /* the link's process broke its seccomp sandbox (SIGSYS) */
 } DtReason;
 
 /* A stable lower-case token for logs and D-Bus ("auth-failed"). */

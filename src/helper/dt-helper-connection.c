@@ -389,9 +389,11 @@ on_socket_readable_cb(GSocket *sock, GIOCondition cond, gpointer user_data)
 static gboolean
 reason_is_final(const char *reason)
 {
+    /* sandbox-violation: a bug or an exploit in the worker; dialling again would repeat it. */
     static const char *const final[] = {
-        "auth-failed",     "auth-refused", "auth-no-dialin", "auth-expired",  "auth-restricted",
-        "auth-bad-server", "mppe-refused", "mppe-no-keys",   "local-request", "address-refused",
+        "auth-failed",     "auth-refused",    "auth-no-dialin",    "auth-expired",
+        "auth-restricted", "auth-bad-server", "mppe-refused",      "mppe-no-keys",
+        "local-request",   "address-refused", "sandbox-violation",
     };
     for (gsize i = 0; i < G_N_ELEMENTS(final); i++)
         if (strcmp(reason, final[i]) == 0)
@@ -478,7 +480,15 @@ on_worker_exited_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     if (c->sock_source)
         on_socket_readable_cb(c->sock, G_IO_IN, c);
     clean = c->have_exit;
-    if (g_subprocess_get_if_signaled(worker)) {
+    if (g_subprocess_get_if_signaled(worker) && g_subprocess_get_term_sig(worker) == SIGSYS) {
+        /* The seccomp filter's kill (dt-link-sandbox.c): a bug or an exploit, never the
+         * network's fault. The worker's own protocol child reports it in EXIT instead. */
+        const char *words = "The link's worker made a system call its sandbox does not allow "
+                            "and was stopped (SIGSYS, seccomp). This is a bug in Dialtone; "
+                            "please report it";
+        set_error(c, "sandbox-violation", words);
+        g_message("%s: %s", c->name, words);
+    } else if (g_subprocess_get_if_signaled(worker)) {
         g_autofree char *words = g_strdup_printf(
             "The link's worker process was killed by signal %d (%s)",
             g_subprocess_get_term_sig(worker), g_strsignal(g_subprocess_get_term_sig(worker)));

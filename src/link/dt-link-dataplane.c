@@ -40,7 +40,8 @@ typedef struct {
     DtTime close_bound;
     bool down;
     bool network_applied;
-    DtLinkDns *dns; /* --standalone only: the helper applies DNS for --managed links */
+    DtLinkDns *dns;  /* --standalone only: the helper applies DNS for --managed links */
+    bool dns_remote; /* applied by the sandbox's parent */
     const char *dns_via;
     char dns_why[256];
     uint8_t tcp_in[4096];
@@ -147,7 +148,7 @@ print_summary(Dp *dp, const DtSessionSummary *s)
     } else {
         printf("none offered\n");
     }
-    if (dp->dns)
+    if (dp->dns || dp->dns_remote)
         printf("  DNS applied:    through %s, until the link goes down\n", dp->dns_via);
     else if (dp->dns_why[0])
         printf("  DNS applied:    no: %s\n", dp->dns_why);
@@ -184,15 +185,28 @@ on_network_up(Dp *dp, const DtSessionSummary *s)
     ip.default_route = run->profile.default_route;
     ip.routes = run->profile.routes;
     ip.n_routes = run->profile.n_routes;
-    if (dt_link_netcfg_apply(&run->netcfg, &ip, &err) < 0) {
+    /* Split (dt-link-sandbox.h): the privileged parent validates and applies; the device and
+     * the routes are its own, whatever is asked. */
+    bool refused = false;
+    uint32_t offered[2] = {s->dns[0], s->dns[1]};
+    int rc = run->sandbox ? dt_link_sandbox_apply_ip(run->sandbox, &ip, offered, &refused, &err)
+                          : dt_link_netcfg_apply(&run->netcfg, &ip, &err);
+    if (rc < 0) {
         dt_log("stage=network error=\"%s\"", err.message);
         snprintf(run->message, sizeof run->message, "%s", err.message);
-        dt_session_close(dp->session, DT_REASON_INTERNAL, dt_io_now());
+        dt_session_close(dp->session, refused ? DT_REASON_ADDRESS_REFUSED : DT_REASON_INTERNAL,
+                         dt_io_now());
         return;
     }
     dp->network_applied = true;
-    if (!run->hooks) {
-        uint32_t offered[2] = {s->dns[0], s->dns[1]};
+    if (run->sandbox) {
+        /* The parent applied the DNS too (and takes it back when we end). */
+        dp->dns_remote = run->sandbox->dns_applied;
+        if (dp->dns_remote)
+            dp->dns_via = run->sandbox->dns_note;
+        else
+            snprintf(dp->dns_why, sizeof dp->dns_why, "%s", run->sandbox->dns_note);
+    } else if (!run->hooks) {
         dp->dns = dt_link_dns_apply(&run->profile, run->tun.name, run->tun.ifindex, offered,
                                     &dp->dns_via, dp->dns_why, sizeof dp->dns_why);
         if (dp->dns)
@@ -462,6 +476,10 @@ dt_link_dataplane_run(DtLinkRun *run)
         snprintf(run->message, sizeof run->message, "%s", err.message);
         goto out;
     }
+    /* Everything that reads files (OpenSSL's providers) is done: from here on only the data
+     * path's system calls are allowed. */
+    if (dt_link_sandbox_lock(run->sandbox, &run->loop, run->message, sizeof run->message) < 0)
+        goto out;
     if (add_watch(dp, &dp->w_tcp, run->tcp.fd, tcp_cb) < 0 ||
         add_watch(dp, &dp->w_gre, run->gre.fd, gre_cb) < 0 ||
         add_watch(dp, &dp->w_tun, run->tun.fd, tun_cb) < 0 ||

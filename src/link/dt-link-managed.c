@@ -1,9 +1,12 @@
 /* dt-link-managed.c — dialtone-link --managed (see dt-link-managed.h).
  *
  * The run is the --standalone one (dt-link-standalone.c): only where the profile and the
- * password come from, and where progress goes, differ. TUN, GRE socket and routes are still
- * opened here, as root; the helper opening them and passing the fds, the privilege drop and
- * seccomp are later work (DESIGN.md). */
+ * password come from, and where progress goes, differ. TUN, GRE socket and routes are opened
+ * here, by the helper's root child; the session runs in its unprivileged, seccomp-filtered
+ * protocol child (dt-link-sandbox.h), which sends STAGE, LOG, UP, STATS and DOWN on the
+ * inherited helper socket itself. EXIT comes from the privileged process after the clean-up,
+ * so a child killed by its filter is still reported (reason sandbox-violation). The helper
+ * opening the fds and passing them in is later work (DESIGN.md). */
 #include "dt-link-managed.h"
 
 #include "dt-crypto.h"

@@ -132,6 +132,70 @@ tear_down(DtLinkRun *run)
     dt_link_profile_clear(&run->profile);
 }
 
+/* The protocol child: runs the session without privileges, reports, exits. */
+__attribute__((noreturn)) static void
+run_child(DtLinkRun *run, DtLinkSandbox *sb)
+{
+    int status;
+
+    /* Only the parent changes the network: the rtnetlink socket goes, without undoing
+     * anything (the routes are the parent's to remove). */
+    dt_netconf_free(run->netcfg.nc);
+    run->netcfg.nc = NULL;
+    run->netcfg.n_added = 0;
+    run->netcfg_ready = false;
+    run->sandbox = sb;
+    if (dt_link_dataplane_run(run) < 0)
+        status = DT_EXIT_OTHER;
+    else
+        status = (int)dt_link_exit_for_reason(run->reason);
+    dt_link_sandbox_exit(sb, status, run->reason, run->message);
+}
+
+/* Forks the protocol child and serves it; returns its exit status, in the parent only. */
+static int
+run_split(DtLinkRun *run)
+{
+    DtLinkSandbox sb;
+    char why[DT_LINK_SANDBOX_MESSAGE_MAX];
+    int rc, status;
+
+    if (dt_link_sandbox_init(&sb, why, sizeof why) < 0)
+        return fail_with(run, DT_EXIT_OTHER, "%s", why);
+    sb.netcfg = &run->netcfg;
+    sb.ifindex = run->tun.ifindex;
+    sb.default_route = run->profile.default_route;
+    sb.routes = run->profile.routes;
+    sb.n_routes = run->profile.n_routes;
+    sb.server = run->server;
+    sb.profile = run->hooks ? NULL : &run->profile; /* --managed: the helper applies DNS */
+    sb.ifname = run->tun.name;
+    rc = dt_link_sandbox_fork(&sb, why, sizeof why);
+    if (sb.in_child) {
+        if (rc < 0) {
+            dt_log("stage=sandbox error=\"%s\"", why);
+            dt_link_sandbox_exit(&sb, DT_EXIT_OTHER, DT_REASON_INTERNAL, why);
+        }
+        run_child(run, &sb);
+    }
+    if (rc < 0)
+        return fail_with(run, DT_EXIT_OTHER, "%s", why);
+    /* The parent never needs the password, the loop or the sockets the child speaks on; it
+     * keeps the TUN (so the device outlives the child until the routes are gone). */
+    dt_link_secret_clear(&run->secret);
+    dt_tcp_close(&run->tcp);
+    dt_gre_sock_clear(&run->gre);
+    if (run->loop_ready)
+        dt_loop_clear(&run->loop);
+    run->loop_ready = false;
+    status =
+        dt_link_sandbox_serve(&sb, run->sigfd, &run->reason, run->message, sizeof run->message);
+    if (run->reason == DT_REASON_LOCAL_REQUEST)
+        run->stop_requested = true;
+    dt_link_sandbox_clear(&sb);
+    return status;
+}
+
 static int
 run_link(DtLinkRun *run)
 {
@@ -181,9 +245,7 @@ dt_link_run_prepared(DtLinkRun *run)
     status = open_data_path(run);
     if (status != 0)
         return status;
-    if (dt_link_dataplane_run(run) < 0)
-        return DT_EXIT_OTHER;
-    return (int)dt_link_exit_for_reason(run->reason);
+    return run_split(run);
 }
 
 DtLinkRun *

@@ -3,14 +3,17 @@
  *
  * The order matters: resolve the server, pin the host route to it (so the tunnel's routes never
  * capture the tunnel's own packets), connect TCP 1723, open the raw GRE socket towards the
- * address TCP reached and the TUN, then run the session (dt-link-dataplane.c). Whatever ends it
- * (SIGINT/SIGTERM, the peer, a failure), every route added is removed before exit.
+ * address TCP reached and the TUN, then split (dt-link-sandbox.h): a protocol child without
+ * privileges runs the session (dt-link-dataplane.c) while this process applies the network it
+ * asks for. Whatever ends it (SIGINT/SIGTERM, the peer, a failure, the child's death), every
+ * route added is removed before exit.
  */
 #ifndef DT_LINK_STANDALONE_H
 #define DT_LINK_STANDALONE_H
 
 #include "dt-gre-sock.h"
 #include "dt-link-netcfg.h"
+#include "dt-link-sandbox.h"
 #include "dt-link-secret.h"
 #include "dt-loop.h"
 #include "dt-policy-common.h"
@@ -67,13 +70,17 @@ struct DtLinkRun {
     DtReason reason;
     char message[512];
     bool stop_requested;
+    /* In the protocol child (dt-link-sandbox.h): how it asks the parent for the network;
+     * NULL when the run is not split. */
+    DtLinkSandbox *sandbox;
 };
 
 /* Runs the link; returns the exit status (DtLinkExit). */
 int dt_link_standalone_main(const DtLinkOptions *options);
 
 /* The shared steps, for --managed: a zeroed run with no fds open; run one whose profile and
- * secret are already filled in (needs root) and return the exit status; release it all. */
+ * secret are already filled in (needs root) and return the exit status; release it all.
+ * dt_link_run_prepared() returns in the privileged parent only: the protocol child exits. */
 DtLinkRun *dt_link_run_new(const DtLinkOptions *options);
 int dt_link_run_prepared(DtLinkRun *run);
 void dt_link_run_free(DtLinkRun *run);
