@@ -152,7 +152,7 @@ CONF
         return 1
     }
     : >"$DT_TMP/link.out"
-    ip netns exec "$NS_C" "$LINK" --standalone "$DT_TMP/profile.conf" \
+    "$DT_NS_EXEC" "$NS_C" "$LINK" --standalone "$DT_TMP/profile.conf" \
         --password-file "$DT_TMP/password" >"$DT_TMP/link.out" 2>"$DT_TMP/link.err" &
     LINK_PID=$!
     dt_wait 300 grep -q "^Connected to" "$DT_TMP/link.out" || {

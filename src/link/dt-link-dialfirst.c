@@ -299,6 +299,20 @@ dt_link_dialfirst_run(DtLinkRun *run)
     run->hooks = &hooks;
     status = dt_link_run_prepared(run);
     run->hooks = NULL;
+    /* With the sandbox, the loop that watched the lower link ran in the protocol child, whose
+     * df.lower_down this process never sees: ask the pipe itself. End of file means the dial-up
+     * link's process is gone. */
+    if (!df.lower_down) {
+        char buf[64];
+        ssize_t r;
+        do
+            r = read(df.ready_fd, buf, sizeof buf);
+        while (r > 0);
+        if (r == 0) {
+            dt_log("stage=lower-link down=yes");
+            df.lower_down = true;
+        }
+    }
     if (df.lower_down && !run->stop_requested) {
         run->reason = DT_REASON_LOWER_LINK_DOWN;
         snprintf(run->message, sizeof run->message, "%s",

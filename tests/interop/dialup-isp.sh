@@ -343,7 +343,8 @@ t=$(now)
 run_link "$VPN_ID" --password-file "$TMP/vpn-password" --dial-password-file \
     "$TMP/isp-password" --interface "$TUN"
 wait_up 'stage=network-up tun='"$TUN" lower-down
-CHILD=$(pgrep -P "$LINK_PID" | head -1 || true)
+# By its command line: the tunnel's own sandboxed protocol child is a child of LINK_PID too.
+CHILD=$(pgrep -P "$LINK_PID" -f -- '--lower-link' | head -1 || true)
 [ -n "$CHILD" ] || fail "lower-down: no dial-up child process"
 kill -TERM "$CHILD"
 wait_exit lower-down
