@@ -54,8 +54,8 @@ IPERF_PID=$!
 trap 'kill "$IPERF_PID" 2>/dev/null || true; wait "$IPERF_PID" 2>/dev/null || true; dt_cleanup' EXIT
 dt_wait 100 sh -c "ip netns exec $NS_S ss -ltn | grep -q :5201" || dt_fail "iperf3 -s did not start"
 
-# Does this build know the stateful preference key? (branch sessfix adds [Security]
-# PreferStateful=; without it two Dialtone ends always agree on stateless.)
+# Does this build know the stateful preference key ([Security] PreferStateful=, since
+# 2026-12-02)? Without it two Dialtone ends always agree on stateless.
 HAVE_STATEFUL=no
 if grep -aq 'PreferStateful' "$SERVER" && grep -aq 'PreferStateful' "$LINK"; then
     HAVE_STATEFUL=yes
