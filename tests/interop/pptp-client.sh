@@ -16,7 +16,8 @@ LINK=$(realpath -m "${2:?usage: $0 PEER_DIR DIALTONE-LINK}")
 SERVER=192.0.2.1
 TUNNEL_PEER=198.51.100.1
 PASSWORD="Secret-io-123"
-BLOB_KIB=256
+# 768 KiB is ~560 full packets each way: stateful MPPE crosses two key changes (every 256).
+BLOB_KIB=768
 
 T_ALL=$(io_now)
 io_build
@@ -49,6 +50,7 @@ Authentication=$1
 Encryption=$2
 AllowStateful=$3
 Compression=$4
+${C_EXTRA:-}
 
 [IPv4]
 DefaultRoute=true
@@ -195,6 +197,7 @@ up_case() {
     pppd_has 'remote IP address 198\.51\.100\.1[0-9]' || case_fail "pppd gave no address"
     echo "   ours: $(grep -h 'Encryption:' "$IO_TMP/link.out" | sed 's/^ *//; s/  */ /g'); pppd: '$8'"
     traffic
+    [ -z "${CHECK:-}" ] || "$CHECK"
     rejected_cleanly
     kill -TERM "$LINK_PID"
     wait_link_exit 15
@@ -237,6 +240,21 @@ up_case v1-mppe128 'require-mschap require-mppe-128 callback 5551234' mschap req
 # pppd allows stateful, and so do we: both still offer stateless first (H), and agree on it.
 up_case v2-stateful-allowed 'require-mschap-v2 require-mppe-128 mppe-stateful' mschapv2 \
     require-128 true false 'MPPE 128-bit stateless' 'MPPE 128-bit stateless compression enabled'
+# We ask for stateful (PreferStateful=) and pppd allows it: pppd acks our request without H, so
+# pppd's kernel encrypts what it sends us statefully (RC4 kept across packets, a key change every
+# 256), while pppd asks for, and gets, stateless for what we send it (RFC 1962: each side's
+# Configure-Request names what it receives). pppd logs its receive direction ("stateless").
+# The 768 KiB each way crosses two stateful key changes from pppd's side.
+check_stateful_rx() {
+    link_has 'layer=ccp event=up sent=0x00000040 received=0x01000040' ||
+        case_fail "our CCP did not settle on stateful in, stateless out"
+    pppd_has 'sent \[CCP ConfAck id=0x[0-9a-f]+ <mppe -H -M \+S -L -D -C>\]' ||
+        case_fail "pppd did not ack our stateful request"
+    echo "   pppd → us stateful (pppd acked <mppe -H +S>), us → pppd stateless, both byte-identical"
+}
+CHECK=check_stateful_rx C_EXTRA=PreferStateful=true up_case v2-stateful-preferred \
+    'require-mschap-v2 require-mppe-128 mppe-stateful' mschapv2 require-128 true false \
+    'MPPE 128-bit stateful' 'MPPE 128-bit stateless compression enabled'
 # No encryption on either side: CCP then offers Deflate and BSD-Compress, which we reject.
 up_case no-encryption 'require-mschap-v2 nomppe' mschapv2 none false true \
     'no encryption' 'remote IP address 198\.51\.100\.1[0-9]'
