@@ -33,15 +33,7 @@ fi
 HZ=$(getconf CLK_TCK)
 PASSWORD="pw-bench-7"
 
-dt_netns_new NS_S bsrv
-dt_netns_new NS_C bcli
-VS="dtbs$$"
-VC="dtbc$$"
-ip link add "$VC" netns "$NS_C" type veth peer name "$VS" netns "$NS_S"
-ip -n "$NS_S" addr add 192.0.2.1/24 dev "$VS"
-ip -n "$NS_C" addr add 192.0.2.2/24 dev "$VC"
-ip -n "$NS_S" link set "$VS" up
-ip -n "$NS_C" link set "$VC" up
+dt_pair_new bn
 
 umask 077
 printf 'bench * "%s" *\n' "$PASSWORD" >"$DT_TMP/chap-secrets"

@@ -89,6 +89,22 @@ dt_netns_new() {
     printf -v "$1" '%s' "$_dt_ns"
 }
 
+# dt_pair_new TAG: the two-namespace set-up most drivers use. Sets NS_S and NS_C (namespaces
+# dt-test-TAGs-PID and dt-test-TAGc-PID) and VS and VC, a veth pair between them with the server
+# end at 192.0.2.1/24 and the client end at 192.0.2.2/24, both up. TAG: at most 5 characters,
+# unique to the driver, so that interface names stay within 15 and parallel drivers never meet.
+dt_pair_new() {
+    dt_netns_new NS_S "${1}s"
+    dt_netns_new NS_C "${1}c"
+    VS="dt${1}s$$"
+    VC="dt${1}c$$"
+    ip link add "$VC" netns "$NS_C" type veth peer name "$VS" netns "$NS_S"
+    ip -n "$NS_S" addr add 192.0.2.1/24 dev "$VS"
+    ip -n "$NS_C" addr add 192.0.2.2/24 dev "$VC"
+    ip -n "$NS_S" link set "$VS" up
+    ip -n "$NS_C" link set "$VC" up
+}
+
 # dt_wait TRIES COMMAND...: retries every 50 ms, at most TRIES times.
 dt_wait() {
     local tries=$1

@@ -21,15 +21,7 @@ source "$(dirname "$0")/helper-lib.sh"
 command -v pgrep >/dev/null || dt_skip "no pgrep (procps)"
 PASSWORD="pw-Crash-3"
 
-dt_netns_new NS_S hcs
-dt_netns_new NS_C hcc
-VS="dthcs$$"
-VC="dthcc$$"
-ip link add "$VC" netns "$NS_C" type veth peer name "$VS" netns "$NS_S"
-ip -n "$NS_S" addr add 192.0.2.1/24 dev "$VS"
-ip -n "$NS_C" addr add 192.0.2.2/24 dev "$VC"
-ip -n "$NS_S" link set "$VS" up
-ip -n "$NS_C" link set "$VC" up
+dt_pair_new hcr
 
 umask 077
 printf 'alice * "%s" *\n' "$PASSWORD" >"$DT_TMP/chap-secrets"

@@ -24,15 +24,7 @@ done
 [ -d /run/systemd ] || dt_skip "no /run/systemd to mount over"
 PASSWORD="pw-Resolved-5"
 
-dt_netns_new NS_S hrs
-dt_netns_new NS_C hrc
-VS="dthrs$$"
-VC="dthrc$$"
-ip link add "$VC" netns "$NS_C" type veth peer name "$VS" netns "$NS_S"
-ip -n "$NS_S" addr add 192.0.2.1/24 dev "$VS"
-ip -n "$NS_C" addr add 192.0.2.2/24 dev "$VC"
-ip -n "$NS_S" link set "$VS" up
-ip -n "$NS_C" link set "$VC" up
+dt_pair_new hrs
 
 umask 077
 printf 'alice * "%s" *\n' "$PASSWORD" >"$DT_TMP/chap-secrets"

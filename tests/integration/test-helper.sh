@@ -21,15 +21,7 @@ NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 chmod 755 "$DT_TMP" # the unprivileged caller reads the profile and reaches the bus socket
 
 # The network: as test-vpn.sh.
-dt_netns_new NS_S srv
-dt_netns_new NS_C cli
-VS="dtvs$$"
-VC="dtvc$$"
-ip link add "$VC" netns "$NS_C" type veth peer name "$VS" netns "$NS_S"
-ip -n "$NS_S" addr add 192.0.2.1/24 dev "$VS"
-ip -n "$NS_C" addr add 192.0.2.2/24 dev "$VC"
-ip -n "$NS_S" link set "$VS" up
-ip -n "$NS_C" link set "$VC" up
+dt_pair_new hlp
 
 umask 077
 printf 'alice * "%s" *\n' "$PASSWORD" >"$DT_TMP/chap-secrets"

@@ -11,15 +11,7 @@ source "$(dirname "$0")/lib.sh" "$1"
 SERVER=${2:?}
 LINK=${3:?}
 
-dt_netns_new NS_S lds
-dt_netns_new NS_C ldc
-VS="dtlds$$"
-VC="dtldc$$"
-ip link add "$VC" netns "$NS_C" type veth peer name "$VS" netns "$NS_S"
-ip -n "$NS_S" addr add 192.0.2.1/24 dev "$VS"
-ip -n "$NS_C" addr add 192.0.2.2/24 dev "$VC"
-ip -n "$NS_S" link set "$VS" up
-ip -n "$NS_C" link set "$VC" up
+dt_pair_new lds
 
 umask 077
 printf 'alice * "pw-dns-1" *\n' >"$DT_TMP/chap-secrets"

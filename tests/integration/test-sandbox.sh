@@ -40,15 +40,7 @@ stop_all() {
 }
 trap stop_all EXIT
 
-dt_netns_new NS_S sbsrv
-dt_netns_new NS_C sbcli
-VS="sbvs$$"
-VC="sbvc$$"
-ip link add "$VC" netns "$NS_C" type veth peer name "$VS" netns "$NS_S"
-ip -n "$NS_S" addr add 192.0.2.1/24 dev "$VS"
-ip -n "$NS_C" addr add 192.0.2.2/24 dev "$VC"
-ip -n "$NS_S" link set "$VS" up
-ip -n "$NS_C" link set "$VC" up
+dt_pair_new sb
 
 umask 077
 printf 'alice * "%s" *\n' "$PASSWORD" >"$DT_TMP/chap-secrets"

@@ -24,15 +24,7 @@ MARKER="DIALTONE-PLAINTEXT-MARKER-0123456789"
 MARKER_HEX=$(printf %s "$MARKER" | od -An -tx1 | tr -d ' \n')
 PASSWORD="pw-Alice-7"
 
-dt_netns_new NS_S srv
-dt_netns_new NS_C cli
-VS="dtvs$$"
-VC="dtvc$$"
-ip link add "$VC" netns "$NS_C" type veth peer name "$VS" netns "$NS_S"
-ip -n "$NS_S" addr add 192.0.2.1/24 dev "$VS"
-ip -n "$NS_C" addr add 192.0.2.2/24 dev "$VC"
-ip -n "$NS_S" link set "$VS" up
-ip -n "$NS_C" link set "$VC" up
+dt_pair_new vpn
 
 # The payload: the marker many times at the front (so it crosses in many packets), then random.
 for _ in $(seq 2000); do printf '%s\n' "$MARKER"; done >"$DT_TMP/payload"
