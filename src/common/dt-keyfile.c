@@ -202,6 +202,28 @@ scan_lines(DtKfReader *r, const char *data, gsize len)
     return ok;
 }
 
+/* Copies data with every run of CRs before a line's end (LF or the end) dropped. GKeyFile takes one
+ * CR before LF as part of a CRLF line end and keeps any other in the value, which it then writes
+ * back raw: "Key=v\r\r\n" would lose one CR at each save and load (found by fuzzing). */
+static GString *
+drop_cr_before_lf(const char *data, gsize len)
+{
+    GString *out = g_string_sized_new(len);
+    gsize crs = 0;
+    for (gsize i = 0; i < len; i++) {
+        if (data[i] == '\r') {
+            crs++;
+            continue;
+        }
+        if (data[i] != '\n')
+            for (; crs > 0; crs--)
+                g_string_append_c(out, '\r');
+        crs = 0;
+        g_string_append_c(out, data[i]);
+    }
+    return out; /* CRs at the very end end the last line too */
+}
+
 GKeyFile *
 dt_kf_reader_parse(DtKfReader *r, const char *data, gsize len)
 {
@@ -209,8 +231,10 @@ dt_kf_reader_parse(DtKfReader *r, const char *data, gsize len)
         return NULL;
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_autoptr(GError) error = NULL;
-    if (!g_key_file_load_from_data(
-            kf, data, len, G_KEY_FILE_KEEP_COMMENTS | G_KEY_FILE_KEEP_TRANSLATIONS, &error)) {
+    g_autoptr(GString) text = drop_cr_before_lf(data, len);
+    if (!g_key_file_load_from_data(kf, text->str, text->len,
+                                   G_KEY_FILE_KEEP_COMMENTS | G_KEY_FILE_KEEP_TRANSLATIONS,
+                                   &error)) {
         report_at(r, DT_KF_ERROR_PARSE, 0, "%s", error->message);
         return NULL;
     }
