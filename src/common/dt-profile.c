@@ -41,11 +41,24 @@ check_name(const char *v, GString *why)
     return dt_validate_text(v, 256, FALSE, why);
 }
 
+/* A space at either end of a user or domain name is a typing slip the server
+ * would see as part of the name, and then refuse as a wrong password. */
+static gboolean
+check_unpadded(const char *v, GString *why)
+{
+    gsize n = strlen(v);
+    if (n > 0 && (g_ascii_isspace(v[0]) || g_ascii_isspace(v[n - 1]))) {
+        g_string_append(why, "begins or ends with a space; remove it");
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean
 check_user(const char *v, GString *why)
 {
     /* MS-CHAP carries up to 256 characters of user name (RFC 2759 §4). */
-    return dt_validate_text(v, 256, TRUE, why);
+    return dt_validate_text(v, 256, TRUE, why) && check_unpadded(v, why);
 }
 
 static gboolean
@@ -55,7 +68,7 @@ check_domain(const char *v, GString *why)
         g_string_append(why, "contains a backslash; give only the domain, like CORP");
         return FALSE;
     }
-    return dt_validate_text(v, 255, TRUE, why);
+    return dt_validate_text(v, 255, TRUE, why) && check_unpadded(v, why);
 }
 
 static gboolean
@@ -109,8 +122,8 @@ static const DtKey profile_keys[] = {
 
     TEXT("PPTP", "Server", pptp.server, DT_KEY_REQUIRED | DT_KEY_ONLY_0, NULL, dt_validate_host,
          "the VPN server's host name or address"),
-    TEXT("PPTP", "User", pptp.user, 0, NULL, check_user, NULL),
-    TEXT("PPTP", "Domain", pptp.domain, 0, NULL, check_domain, NULL),
+    TEXT("PPTP", "User", pptp.user, DT_KEY_FREE_TEXT, NULL, check_user, NULL),
+    TEXT("PPTP", "Domain", pptp.domain, DT_KEY_FREE_TEXT, NULL, check_domain, NULL),
 
     TEXT("Dialup", "Device", dialup.device, DT_KEY_REQUIRED | DT_KEY_ONLY_1, NULL,
          dt_validate_device_path, "the modem's device, like /dev/ttyUSB0"),
@@ -123,7 +136,7 @@ static const DtKey profile_keys[] = {
     TEXT("Dialup", "DialCommand", dialup.dial_command, 0, "ATDT", check_dial_command, NULL),
     TEXT("Dialup", "Phone", dialup.phone, DT_KEY_REQUIRED | DT_KEY_ONLY_1, NULL, dt_validate_phone,
          "the number to dial"),
-    TEXT("Dialup", "User", dialup.user, 0, NULL, check_user, NULL),
+    TEXT("Dialup", "User", dialup.user, DT_KEY_FREE_TEXT, NULL, check_user, NULL),
 
     {"Security", "Authentication", DT_KEY_AUTH, P(security.authentication), 0, "mschapv2",
      "mschapv2,mschap,chap,pap", 0, 0, NULL, NULL, NULL},

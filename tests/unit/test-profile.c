@@ -313,6 +313,10 @@ static const BadCase bad_cases[] = {
     {"PPTP", "just some words", DT_PROFILE_ERROR_PARSE, "this line is neither a [Group]"},
     {"PPTP", "[Broken", DT_PROFILE_ERROR_PARSE, "a group header must look like [Name]"},
     {"PPTP", "User=\xff\xfe", DT_PROFILE_ERROR_PARSE, "is not valid UTF-8 text"},
+    {"PPTP", "User=alice\\s", DT_PROFILE_ERROR_INVALID,
+     "[PPTP] User: “alice ” begins or ends with a space"},
+    {"PPTP", "Domain=\\sCORP", DT_PROFILE_ERROR_INVALID,
+     "[PPTP] Domain: “ CORP” begins or ends with a space"},
 };
 
 /* Builds a valid base file with `extra` added to `group` (replacing the base
@@ -482,6 +486,25 @@ test_validate_edited(void)
     g_assert_false(dt_profile_validate(p, &error));
     g_assert_cmpstr(error->message, ==,
                     "profile key PPP.MTU: “100” is out of range; use a number from 576 to 1500");
+    g_clear_error(&error);
+    p->ppp.mtu = 1400;
+    /* An edited user or domain name with a stray space at either end (the
+     * loader strips them from files; the editor and D-Bus do not). */
+    p->pptp.user = g_strdup("alice ");
+    g_assert_false(dt_profile_validate(p, &error));
+    g_assert_cmpstr(error->message, ==,
+                    "profile key PPTP.User: “alice ” begins or ends with a space; remove it");
+    g_clear_error(&error);
+    g_free(p->pptp.user);
+    p->pptp.user = g_strdup("alice");
+    p->pptp.domain = g_strdup(" CORP");
+    g_assert_false(dt_profile_validate(p, &error));
+    g_assert_cmpstr(error->message, ==,
+                    "profile key PPTP.Domain: “ CORP” begins or ends with a space; remove it");
+    g_clear_error(&error);
+    g_free(p->pptp.domain);
+    p->pptp.domain = g_strdup("CORP");
+    g_assert_true(dt_profile_validate(p, &error));
 }
 
 static GVariant *
