@@ -87,6 +87,54 @@ test_peer_naks_auth(void)
     g_assert_false(l.auth_refused);
 }
 
+/* pppd's authenticator drops its method after our Nak, LCP opens without
+ * one, and then it gives up on us with a Terminate-Request ("peer refused to
+ * authenticate"): that ends as AUTH_REFUSED, not as a plain termination. */
+static void
+test_peer_drops_auth_then_terminates(void)
+{
+    DtLcp l;
+    Out o = {0};
+    setup(&l, &o, DT_PPP_ROLE_PEER, DT_AUTH_MSCHAP_V2);
+    static const guint8 pap[] = {3, 4, 0xC0, 0x23};
+    feed(&l, DT_FSM_CONF_REQ, 1, pap, sizeof(pap));
+    g_assert_cmpint(o.last[0], ==, DT_FSM_CONF_NAK);
+    feed(&l, DT_FSM_CONF_REQ, 2, NULL, 0);
+    g_assert_cmpint(o.last[0], ==, DT_FSM_CONF_ACK);
+    feed(&l, DT_FSM_CONF_ACK, l.fsm.req_id, l.fsm.req, l.fsm.req_len);
+    g_assert_cmpint(l.fsm.state, ==, DT_FSM_OPENED);
+    g_assert_cmpint(l.neg.auth, ==, DT_AUTH_NONE);
+    g_assert_true(l.auth_refused);
+    static const char why[] = "peer refused to authenticate";
+    feed(&l, DT_FSM_TERM_REQ, 3, (const guint8 *)why, sizeof(why) - 1);
+    g_assert_cmpint(o.last[0], ==, DT_FSM_TERM_ACK);
+    /* Stopping → Stopped once the restart timer runs out: This-Layer-Finished. */
+    for (int i = 0; i < 8 && l.fsm.state != DT_FSM_STOPPED; i++)
+        dt_fsm_handle_timeout(&l.fsm, 10000 * (i + 2));
+    g_assert_cmpint(l.fsm.state, ==, DT_FSM_STOPPED);
+    g_assert_cmpint(l.fsm.reason, ==, DT_REASON_AUTH_REFUSED);
+    g_assert_nonnull(strstr(l.fsm.message, "does not allow"));
+}
+
+/* The same Terminate-Request on a link whose method was agreed is only that. */
+static void
+test_terminate_after_agreed_auth(void)
+{
+    DtLcp l;
+    Out o = {0};
+    setup(&l, &o, DT_PPP_ROLE_PEER, DT_AUTH_MSCHAP_V2);
+    static const guint8 v2[] = {3, 5, 0xC2, 0x23, 0x81};
+    feed(&l, DT_FSM_CONF_REQ, 1, v2, sizeof(v2));
+    feed(&l, DT_FSM_CONF_ACK, l.fsm.req_id, l.fsm.req, l.fsm.req_len);
+    g_assert_cmpint(l.fsm.state, ==, DT_FSM_OPENED);
+    g_assert_false(l.auth_refused);
+    feed(&l, DT_FSM_TERM_REQ, 2, NULL, 0);
+    for (int i = 0; i < 8 && l.fsm.state != DT_FSM_STOPPED; i++)
+        dt_fsm_handle_timeout(&l.fsm, 10000 * (i + 2));
+    g_assert_cmpint(l.fsm.state, ==, DT_FSM_STOPPED);
+    g_assert_cmpint(l.fsm.reason, ==, DT_REASON_PEER_TERMINATED);
+}
+
 /* Magic collisions (RFC 1661 §6.4): Nak with a new number; repeated → LOOPBACK. */
 static void
 test_magic_loopback(void)
@@ -143,6 +191,8 @@ main(int argc, char **argv)
     dt_test_init(&argc, &argv);
     g_test_add_func("/lcp/rejects-unsupported", test_rejects_unsupported);
     g_test_add_func("/lcp/peer-naks-auth", test_peer_naks_auth);
+    g_test_add_func("/lcp/peer-drops-auth-then-terminates", test_peer_drops_auth_then_terminates);
+    g_test_add_func("/lcp/terminate-after-agreed-auth", test_terminate_after_agreed_auth);
     g_test_add_func("/lcp/magic-loopback", test_magic_loopback);
     g_test_add_func("/lcp/extra-codes", test_extra_codes);
     return dt_test_run();
