@@ -17,6 +17,7 @@
 set -euo pipefail
 
 PEER_DIR=$(realpath -m "${1:?usage: $0 PEER_DIR DIALTONE_LINK}")
+PEER_START=$(realpath "$(dirname "$0")")/peer-start
 LINK=$(realpath -m "${2:?usage: $0 PEER_DIR DIALTONE_LINK}")
 BUILD_TIMEOUT=${DT_INTEROP_BUILD_TIMEOUT:-300}
 READY_TIMEOUT=90
@@ -96,7 +97,7 @@ start_vm() {
     local args=(--role isp --serial pty --name "$VM" --user "$ISP_USER:$ISP_PASS"
         --user "$VPN_USER:$VPN_PASS" --policy "$2" --timeout "$READY_TIMEOUT")
     [ -z "${3:-}" ] || args+=(--run "$3")
-    "$PEER_DIR/start" "${args[@]}" >"$TMP/start.env" 2>"$TMP/start.log" || {
+    "$PEER_START" "$PEER_DIR" "${args[@]}" >"$TMP/start.env" 2>"$TMP/start.log" || {
         cat "$TMP/start.log" >&2
         fail "the ISP VM did not get ready"
     }

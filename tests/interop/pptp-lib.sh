@@ -18,6 +18,7 @@
 set -euo pipefail
 
 PEER_DIR=$(realpath -m "${1:?usage: source pptp-lib.sh PEER_DIR}")
+PEER_START=$(realpath "$(dirname "${BASH_SOURCE[0]}")")/peer-start
 IO_BUILD_TIMEOUT=${DT_INTEROP_BUILD_TIMEOUT:-300}
 IO_READY_TIMEOUT=90
 export DT_PEER_RUN=${DT_PEER_RUN:-/tmp/dialtone-peer}
@@ -108,7 +109,7 @@ io_start_vm() {
     name=${name:0:12}
     IO_VMS+=("$name")
     t0=$(io_now)
-    if ! "$PEER_DIR/start" --name "$name" --netns "$IO_NS" --timeout "$IO_READY_TIMEOUT" "$@" \
+    if ! "$PEER_START" "$PEER_DIR" --name "$name" --netns "$IO_NS" --timeout "$IO_READY_TIMEOUT" "$@" \
         >"$IO_TMP/$name.env" 2>"$IO_TMP/$name.start.log"; then
         tail -30 "$IO_TMP/$name.start.log" >&2
         io_fail "VM $name did not get ready within ${IO_READY_TIMEOUT} s"

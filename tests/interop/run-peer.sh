@@ -11,6 +11,7 @@
 set -euo pipefail
 
 PEER_DIR=$(realpath -m "${1:?usage: $0 PEER_DIR TEST_PROGRAM}")
+PEER_START=$(realpath "$(dirname "$0")")/peer-start
 PROGRAM=$(realpath -m "${2:?usage: $0 PEER_DIR TEST_PROGRAM}")
 BUILD_TIMEOUT=${DT_INTEROP_BUILD_TIMEOUT:-300} # a fresh machine apt-installs qemu (~2 min here)
 READY_TIMEOUT=60
@@ -60,7 +61,7 @@ stop_vm() {
 trap stop_vm EXIT
 
 T1=$(now)
-if ! "$PEER_DIR/start" --role isp --serial pty --name "$NAME" --policy 'require-pap' \
+if ! "$PEER_START" "$PEER_DIR" --role isp --serial pty --name "$NAME" --policy 'require-pap' \
     --pppd-opts 'lcp-max-configure 3' --timeout "$READY_TIMEOUT" >start.env 2>start.log; then
     cat start.log >&2
     echo "FAIL: the ISP VM did not get ready within ${READY_TIMEOUT} s" >&2
