@@ -14,7 +14,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(DtImport) imp = dt_import_nm((const char *)data, size, &error);
-    fuzz_import_check(imp, error, data, size);
+    fuzz_import_check(imp, error, DT_IMPORT_FORMAT_NM, data, size);
     if (imp == NULL)
         return 0;
     for (guint i = 0; i < imp->entries->len; i++) {
@@ -31,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         g_autoptr(GError) e2 = NULL;
         g_autoptr(DtImport) again = dt_import_nm(nm, strlen(nm), &e2);
-        fuzz_import_check(again, e2, (const uint8_t *)nm, strlen(nm));
+        fuzz_import_check(again, e2, DT_IMPORT_FORMAT_NM, (const uint8_t *)nm, strlen(nm));
         if (again == NULL)
             abort();
         const DtImportEntry *back = fuzz_import_find(again, e->profile->id);

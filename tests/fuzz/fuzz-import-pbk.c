@@ -14,7 +14,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(DtImport) imp = dt_import_pbk((const char *)data, size, &error);
-    fuzz_import_check(imp, error, data, size);
+    fuzz_import_check(imp, error, DT_IMPORT_FORMAT_PBK, data, size);
     if (imp == NULL)
         return 0;
     g_autoptr(GPtrArray) profiles = g_ptr_array_new();
@@ -30,7 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         dt_export_pbk((const DtProfile *const *)profiles->pdata, profiles->len, NULL);
     g_autoptr(GError) e2 = NULL;
     g_autoptr(DtImport) again = dt_import_pbk(pbk, strlen(pbk), &e2);
-    fuzz_import_check(again, e2, (const uint8_t *)pbk, strlen(pbk));
+    fuzz_import_check(again, e2, DT_IMPORT_FORMAT_PBK, (const uint8_t *)pbk, strlen(pbk));
     if (again == NULL || dt_import_count(again, NULL) != profiles->len)
         abort();
     for (guint i = 0; i < profiles->len; i++) {

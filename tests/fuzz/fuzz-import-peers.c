@@ -11,6 +11,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(DtImport) imp = dt_import_peers((const char *)data, size, "fuzz", &error);
-    fuzz_import_check(imp, error, data, size);
+    fuzz_import_check(imp, error, DT_IMPORT_FORMAT_PEERS, data, size);
     return 0;
 }

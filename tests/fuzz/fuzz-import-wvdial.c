@@ -11,6 +11,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(DtImport) imp = dt_import_wvdial((const char *)data, size, &error);
-    fuzz_import_check(imp, error, data, size);
+    fuzz_import_check(imp, error, DT_IMPORT_FORMAT_WVDIAL, data, size);
     return 0;
 }

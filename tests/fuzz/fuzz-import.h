@@ -12,7 +12,7 @@
  * says whether the last occurrence stands as a token of its own (between
  * spaces, quotes, '=' or line ends), as a secret written in a file does. */
 static inline guint
-fuzz_count(const char *hay, gsize len, const char *needle, gboolean *standalone)
+fuzz_count_at(const char *hay, gsize len, const char *needle, gboolean *standalone, gsize *last)
 {
     guint n = 0;
     gsize nl = strlen(needle);
@@ -20,6 +20,7 @@ fuzz_count(const char *hay, gsize len, const char *needle, gboolean *standalone)
     for (gsize i = 0; nl && i + nl <= len; i++)
         if (memcmp(hay + i, needle, nl) == 0) {
             n++;
+            *last = i;
             char before = i > 0 ? hay[i - 1] : '\n';
             char after = i + nl < len ? hay[i + nl] : '\n';
             *standalone = strchr(" \t=\"'\r\n", before) && strchr(" \t\"'\r\n", after);
@@ -27,8 +28,44 @@ fuzz_count(const char *hay, gsize len, const char *needle, gboolean *standalone)
     return n;
 }
 
+static inline guint
+fuzz_count(const char *hay, gsize len, const char *needle, gboolean *standalone)
+{
+    gsize last;
+    return fuzz_count_at(hay, len, needle, standalone, &last);
+}
+
+/* Whether the summary of what data imports to quotes the secret that
+ * stands at data[at, at + len): the same bytes are imported again with
+ * that secret replaced by a marker found nowhere in them, and the marker
+ * is looked for.  (Looking for the secret itself would also find a word
+ * of the summary's own, as a password "ignore" is in "ignored".) */
+static inline gboolean
+fuzz_summary_quotes(DtImportFormat format, const uint8_t *data, size_t size, gsize at, gsize len)
+{
+    static const char *const marks[] = {"Qz", "Jx", "Vq", "Xj"};
+    g_autofree char *copy = g_memdup2(data, size);
+    g_autofree char *mark = g_malloc(len + 1);
+    for (guint m = 0; m < G_N_ELEMENTS(marks); m++) {
+        for (gsize i = 0; i < len; i++)
+            mark[i] = marks[m][i % 2];
+        mark[len] = '\0';
+        gboolean standalone;
+        if (fuzz_count((const char *)data, size, mark, &standalone) != 0)
+            continue;
+        memcpy(copy + at, mark, len);
+        g_autoptr(DtImport) imp = dt_import_data(copy, size, "fuzz", format, NULL);
+        if (imp == NULL)
+            return FALSE;
+        g_autofree char *summary = dt_import_summary(imp);
+        return strstr(summary, mark) != NULL;
+    }
+    return FALSE;
+}
+
 static inline void
-fuzz_import_check(DtImport *imp, const GError *error, const uint8_t *data, size_t size)
+fuzz_import_check(DtImport *imp, const GError *error, DtImportFormat format, const uint8_t *data,
+                  size_t size)
 {
     if (imp == NULL) {
         if (error == NULL || error->domain != DT_IMPORT_ERROR || error->message[0] == '\0')
@@ -62,9 +99,11 @@ fuzz_import_check(DtImport *imp, const GError *error, const uint8_t *data, size_
          * word, as "p-ch" in a path when the secret was written "p\\-ch")
          * never appears in the summary. */
         gboolean standalone = FALSE;
+        gsize at = 0;
         if (e->password && strlen(e->password) >= 4 &&
-            fuzz_count((const char *)data, size, e->password, &standalone) == 1 && standalone &&
-            strstr(summary, e->password))
+            fuzz_count_at((const char *)data, size, e->password, &standalone, &at) == 1 &&
+            standalone && strstr(summary, e->password) &&
+            fuzz_summary_quotes(format, data, size, at, strlen(e->password)))
             abort();
     }
 }
