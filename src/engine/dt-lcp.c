@@ -437,6 +437,7 @@ lcp_up(DtFsm *f)
         l->auth_refused = false;
     l->echo_outstanding = 0;
     l->echo_deadline = l->cfg.echo_interval_ms ? f->now + l->cfg.echo_interval_ms : DT_TIME_NEVER;
+    l->echo_checked_at = f->now;
     return true;
 }
 
@@ -570,12 +571,25 @@ dt_lcp_next_deadline(const DtLcp *l)
 }
 
 void
+dt_lcp_heard(DtLcp *l, DtTime now)
+{
+    l->heard = true;
+    l->heard_at = now;
+}
+
+void
 dt_lcp_handle_timeout(DtLcp *l, DtTime now)
 {
     dt_fsm_handle_timeout(&l->fsm, now);
     if (l->fsm.state != DT_FSM_OPENED || now < l->echo_deadline)
         return;
     l->fsm.now = now;
+    if (l->heard && l->heard_at >= l->echo_checked_at) {
+        l->echo_outstanding = 0;
+        l->echo_checked_at = now;
+        l->echo_deadline = now + l->cfg.echo_interval_ms;
+        return;
+    }
     if (l->echo_outstanding >= l->cfg.echo_failures) {
         char msg[DT_FSM_MAX_MESSAGE];
         snprintf(msg, sizeof(msg), "lcp: %u echo requests went unanswered", l->echo_outstanding);
@@ -588,6 +602,7 @@ dt_lcp_handle_timeout(DtLcp *l, DtTime now)
     dt_fsm_send(&l->fsm, DT_LCP_ECHO_REQ, dt_fsm_new_id(&l->fsm), magic, sizeof(magic));
     l->echo_outstanding++;
     l->echo_sent++;
+    l->echo_checked_at = now;
     l->echo_deadline = now + l->cfg.echo_interval_ms;
 }
 

@@ -98,6 +98,9 @@ typedef struct {
     bool auth_refused; /* we Nak'd/Rejected an auth method outside our policy */
 
     DtTime echo_deadline;
+    DtTime heard_at;        /* the last well-formed frame from the peer, when heard */
+    DtTime echo_checked_at; /* the last keepalive deadline (or LCP up) */
+    bool heard;
     unsigned echo_outstanding;
     uint64_t echo_sent;
     uint64_t echo_replies;
@@ -107,6 +110,11 @@ void dt_lcp_init(DtLcp *l, const DtLcpConfig *cfg, const DtRandom *random, const
                  const DtFsmTimers *timers, const DtLcpHooks *hooks);
 
 DtTime dt_lcp_next_deadline(const DtLcp *l);
+/* A well-formed frame came from the peer.  Keepalive is adaptive, as pppd's
+ * lcp-echo-adaptive: a peer heard from since the last echo deadline is alive,
+ * so no Echo-Request goes out and no unanswered one counts against it — a
+ * busy link whose peer is slow to answer echoes is never dropped. */
+void dt_lcp_heard(DtLcp *l, DtTime now);
 void dt_lcp_handle_timeout(DtLcp *l, DtTime now);
 
 /* RFC 1661 §5.7: only in Opened; info is the rejected packet's information

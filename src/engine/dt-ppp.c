@@ -332,6 +332,7 @@ dt_ppp_input(DtPpp *p, const uint8_t *frame, size_t len, DtTime now, DtPppInput 
         if (!dt_reader_ok(&r) || !(proto & 1) || (proto & 0x100))
             goto malformed;
     }
+    dt_lcp_heard(&p->lcp, now);
     kind = demux(p, proto, frame, r.off, dt_reader_remaining(&r), out);
     out->kind = kind;
     dt_ppp_after_call(p);
@@ -449,6 +450,8 @@ DtPppStats
 dt_ppp_stats(const DtPpp *p)
 {
     DtPppStats s = p->stats;
+    s.echo_sent = p->lcp.echo_sent;
+    s.echo_replies = p->lcp.echo_replies;
     s.malformed += p->lcp.fsm.dropped;
     for (size_t i = 0; i < p->n_ncp; i++)
         s.malformed += p->ncp[i].fsm->dropped;

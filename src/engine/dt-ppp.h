@@ -136,6 +136,8 @@ typedef struct {
     uint64_t protocol_rejects; /* sent for protocols we do not implement */
     uint64_t tx_dropped;       /* control frames lost to a full queue */
     uint64_t events_dropped;
+    uint64_t echo_sent;    /* LCP Echo-Requests sent (keepalive) */
+    uint64_t echo_replies; /* and answered */
 } DtPppStats;
 
 typedef struct DtPpp DtPpp;

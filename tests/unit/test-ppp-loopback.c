@@ -26,6 +26,7 @@ typedef struct {
     GRand *rand;
     double loss, dup, reorder;
     bool cut_b_to_a;
+    bool drop_echo_replies_to_a;
     DtTime now;
 } Link;
 
@@ -161,6 +162,10 @@ deliver(Link *l, Side *from, Side *to, bool cut)
     while ((b = g_queue_pop_head(&from->wire_out))) {
         gsize n;
         const guint8 *d = g_bytes_get_data(b, &n);
+        bool echo_reply = n >= 5 && d[0] == 0xFF && d[1] == 0x03 && d[2] == 0xC0 && d[3] == 0x21 &&
+                          d[4] == DT_LCP_ECHO_REPLY;
+        if (echo_reply && to == &l->a && l->drop_echo_replies_to_a)
+            cut = true;
         if (!cut)
             dt_ppp_input(to->ppp, d, n, l->now, NULL);
         g_bytes_unref(b);
@@ -426,6 +431,45 @@ test_echo_timeout(void)
     link_clear(&l);
 }
 
+/* Keepalive is adaptive: a server that never answers our Echo-Requests but
+ * keeps sending data is alive, and the link stays up; once it falls silent
+ * too, ECHO_TIMEOUT follows after the configured failures. */
+static void
+test_echo_adaptive(void)
+{
+    g_autoptr(GRand) rand = g_rand_new_with_seed(dt_test_seed());
+    DtPppConfig ca, cb;
+    config_peer(&ca, rand, DT_AUTH_CHAP_MD5, "s3cret!");
+    ca.lcp.echo_interval_ms = 1000;
+    ca.lcp.echo_failures = 3;
+    config_auth(&cb, rand, DT_AUTH_CHAP_MD5);
+    Link l;
+    link_init(&l, &ca, &cb, rand);
+    start(&l);
+    run(&l, false, both_network, 60000);
+    assert_negotiated(&l);
+    l.drop_echo_replies_to_a = true;
+    /* 20 s of a data packet every 300 ms from the server, no echo answered. */
+    uint8_t ip[4 + 20] = {0xFF, 0x03, 0x00, 0x21, 0x45};
+    DtTime busy_until = l.now + 20000;
+    uint64_t sent_before = dt_ppp_stats(l.a.ppp).echo_sent;
+    while (l.now < busy_until && !l.a.down) {
+        run(&l, false, both_down, 300);
+        DtPppInput in;
+        g_assert_cmpint(dt_ppp_input(l.a.ppp, ip, sizeof(ip), l.now, &in), ==,
+                        DT_PPP_INPUT_DATAGRAM);
+    }
+    g_assert_false(l.a.down);
+    /* Heard from every interval: no probe was needed. */
+    g_assert_cmpuint(dt_ppp_stats(l.a.ppp).echo_sent, ==, sent_before);
+    /* Now silent as well: down after three unanswered requests. */
+    run(&l, false, both_down, 60000);
+    g_assert_true(l.a.down);
+    g_assert_cmpint(l.a.why.reason, ==, DT_REASON_ECHO_TIMEOUT);
+    g_assert_cmpuint(dt_ppp_stats(l.a.ppp).echo_sent, ==, sent_before + 3);
+    link_clear(&l);
+}
+
 /* A peer that Naks every Configure-Request: NEGOTIATION_FAILED naming LCP
  * and the option. */
 static void
@@ -521,6 +565,7 @@ main(int argc, char **argv)
     g_test_add_func("/ppp/refused-method", test_refused_method);
     g_test_add_func("/ppp/nak-to-allowed", test_nak_to_allowed);
     g_test_add_func("/ppp/echo-timeout", test_echo_timeout);
+    g_test_add_func("/ppp/echo-adaptive", test_echo_adaptive);
     g_test_add_func("/ppp/naks-forever", test_naks_forever);
     g_test_add_func("/ppp/loopback", test_loopback);
     return dt_test_run();
