@@ -364,6 +364,16 @@ dt_fsm_fail(DtFsm *f, DtReason reason, int option, const char *message, DtTime n
     dt_fsm_close(f, now);
 }
 
+void
+dt_fsm_fail_unanswered(DtFsm *f, DtReason reason, const char *message, DtTime wait_ms, DtTime now)
+{
+    dt_fsm_fail(f, reason, -1, message, now);
+    if (f->state == DT_FSM_CLOSING || f->state == DT_FSM_STOPPING) {
+        f->restart_count = 0;
+        f->deadline = now + wait_ms;
+    }
+}
+
 /* RXJ- (§4.1): a Code-Reject of an essential code, or a Protocol-Reject of us. */
 static void
 rxj_minus(DtFsm *f)

@@ -192,6 +192,10 @@ void dt_fsm_open(DtFsm *f, DtTime now);
 void dt_fsm_close(DtFsm *f, DtTime now);
 /* Record why (unless a cause is already recorded) and Close. */
 void dt_fsm_fail(DtFsm *f, DtReason reason, int option, const char *message, DtTime now);
+/* dt_fsm_fail for a peer that has stopped answering: one Terminate-Request,
+ * no retransmissions, and Closed wait_ms later unless it is acked first. */
+void dt_fsm_fail_unanswered(DtFsm *f, DtReason reason, const char *message, DtTime wait_ms,
+                            DtTime now);
 /* RXJ- from outside (LCP Protocol-Reject naming this protocol). */
 void dt_fsm_protocol_rejected(DtFsm *f, DtTime now);
 

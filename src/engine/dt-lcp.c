@@ -594,7 +594,13 @@ dt_lcp_handle_timeout(DtLcp *l, DtTime now)
         char msg[DT_FSM_MAX_MESSAGE];
         snprintf(msg, sizeof(msg), "lcp: %u echo requests went unanswered", l->echo_outstanding);
         l->echo_deadline = DT_TIME_NEVER;
-        dt_fsm_fail(&l->fsm, DT_REASON_ECHO_TIMEOUT, -1, msg, now);
+        /* Retransmitting Terminate-Requests into the silence would only keep
+         * the user waiting: one, and down an echo interval later. */
+        dt_fsm_fail_unanswered(&l->fsm, DT_REASON_ECHO_TIMEOUT, msg,
+                               l->cfg.echo_interval_ms < l->fsm.timers.restart_ms
+                                   ? l->cfg.echo_interval_ms
+                                   : l->fsm.timers.restart_ms,
+                               now);
         return;
     }
     uint8_t magic[4];

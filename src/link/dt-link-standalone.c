@@ -7,6 +7,7 @@
 #include "dt-link-exit.h"
 #include "dt-log.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -292,7 +293,14 @@ dt_link_standalone_main(const DtLinkOptions *options)
     } else {
         if (run->reason != DT_REASON_NONE)
             dt_log("stage=end reason=%s status=%d", dt_reason_to_string(run->reason), status);
-        fprintf(stderr, "dialtone-link: %s\n", run->message[0] ? run->message : "failed");
+        /* A layer's own message ("lcp: 3 echo requests went unanswered") comes after
+         * the reason in plain words; one written for people already is plain words. */
+        if (run->reason != DT_REASON_NONE &&
+            (!run->message[0] || islower((unsigned char)run->message[0])))
+            fprintf(stderr, "dialtone-link: %s%s%s%s\n", dt_reason_describe(run->reason),
+                    run->message[0] ? " (" : "", run->message, run->message[0] ? ")" : "");
+        else
+            fprintf(stderr, "dialtone-link: %s\n", run->message[0] ? run->message : "failed");
     }
     free(run);
     return status;
