@@ -34,6 +34,7 @@ enter_network(DtPpp *p)
     if (p->network)
         return;
     p->network = true;
+    p->data_at = p->now;
     for (size_t i = 0; i < p->n_ncp; i++) {
         dt_fsm_lower_up(p->ncp[i].fsm, p->now);
         dt_fsm_open(p->ncp[i].fsm, p->now);

@@ -41,6 +41,7 @@ struct DtPpp {
 
     DtPppPhase phase;
     bool network;       /* the NCPs were started for this LCP session */
+    DtTime data_at;     /* the last datagram either way (or the network phase's start) */
     bool lcp_finished;  /* tlf seen: report the link down */
     bool down_reported; /* once per dt_ppp_open */
     bool ncp_check;

@@ -278,6 +278,7 @@ demux(DtPpp *p, uint16_t proto, const uint8_t *frame, size_t off, size_t len, Dt
             out->offset = off;
             out->len = len;
             p->stats.datagrams_in++;
+            p->data_at = p->now;
             return DT_PPP_INPUT_DATAGRAM;
         }
     }
@@ -346,10 +347,24 @@ malformed:
 
 /* ---- time ---- */
 
+void
+dt_ppp_data_sent(DtPpp *p, DtTime now)
+{
+    p->data_at = now;
+}
+
+static bool
+idle_armed(const DtPpp *p)
+{
+    return p->cfg.idle_ms && p->network && p->lcp.fsm.state == DT_FSM_OPENED;
+}
+
 DtTime
 dt_ppp_next_deadline(const DtPpp *p)
 {
     DtTime t = dt_lcp_next_deadline(&p->lcp);
+    if (idle_armed(p))
+        t = dt_time_min(t, p->data_at + p->cfg.idle_ms);
     for (size_t i = 0; i < p->n_ncp; i++)
         t = dt_time_min(t, dt_fsm_next_deadline(p->ncp[i].fsm));
     if (p->auth) {
@@ -363,6 +378,11 @@ void
 dt_ppp_handle_timeout(DtPpp *p, DtTime now)
 {
     p->now = now;
+    if (idle_armed(p) && now >= p->data_at + p->cfg.idle_ms) {
+        char msg[64];
+        snprintf(msg, sizeof(msg), "ppp: no traffic for %u s", (unsigned)(p->cfg.idle_ms / 1000));
+        dt_ppp_fail_link(p, DT_REASON_IDLE_TIMEOUT, 0, -1, msg);
+    }
     dt_lcp_handle_timeout(&p->lcp, now);
     for (size_t i = 0; i < p->n_ncp; i++)
         dt_fsm_handle_timeout(p->ncp[i].fsm, now);

@@ -61,6 +61,11 @@ typedef struct {
     DtIpcpConfig ipcp; /* .role is taken from role above */
     bool enable_ipv6cp;
     DtIpv6cpConfig ipv6cp;
+    /* Idle disconnect: no network datagram either way for this long in the
+     * network phase ends the link with IDLE_TIMEOUT; 0: never.  Received
+     * datagrams are seen here; the caller reports sent ones with
+     * dt_ppp_data_sent().  Keepalive and other control traffic never count. */
+    uint32_t idle_ms;
 } DtPppConfig;
 
 typedef enum {
@@ -173,6 +178,8 @@ bool dt_ppp_poll_event(DtPpp *p, DtPppEvent *ev);
  * allowed).  Writes it just before payload and returns its length, or 0
  * when headroom is too small. */
 size_t dt_ppp_header_len(const DtPpp *p, uint16_t protocol);
+/* A network datagram went out (for the idle disconnect). */
+void dt_ppp_data_sent(DtPpp *p, DtTime now);
 size_t dt_ppp_write_header(const DtPpp *p, uint16_t protocol, uint8_t *payload, size_t headroom);
 /* The ACCM for data frames (the peer's negotiated one, or all ones). */
 uint32_t dt_ppp_data_accm(const DtPpp *p);

@@ -96,6 +96,7 @@ dt_session_tun_input(DtSession *s, uint8_t *ip, size_t len, size_t headroom, DtT
     *gre_len = flen + g;
     s->stats.tx_packets++;
     s->stats.tx_octets += len;
+    dt_ppp_data_sent(s->ppp, now);
     s->stats.gre_tx_packets++;
     s->stats.gre_tx_octets += *gre_len;
     return true;

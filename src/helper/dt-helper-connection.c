@@ -389,11 +389,12 @@ on_socket_readable_cb(GSocket *sock, GIOCondition cond, gpointer user_data)
 static gboolean
 reason_is_final(const char *reason)
 {
-    /* sandbox-violation: a bug or an exploit in the worker; dialling again would repeat it. */
+    /* sandbox-violation: a bug or an exploit in the worker; dialling again would repeat it.
+     * idle-timeout: the profile's own IdleDisconnect hung up; dialling again defeats it. */
     static const char *const final[] = {
         "auth-failed",     "auth-refused",    "auth-no-dialin",    "auth-expired",
         "auth-restricted", "auth-bad-server", "mppe-refused",      "mppe-no-keys",
-        "local-request",   "address-refused", "sandbox-violation",
+        "local-request",   "address-refused", "sandbox-violation", "idle-timeout",
     };
     for (gsize i = 0; i < G_N_ELEMENTS(final); i++)
         if (strcmp(reason, final[i]) == 0)
@@ -406,7 +407,9 @@ end_connection(DtHelperConnection *c)
 {
     const char *reason = NULL;
     g_variant_get(dt_dbus_connection1_get_error(c->iface), "(&s&s)", &reason, NULL);
-    dt_dbus_connection1_set_state(c->iface, *reason ? "failed" : "disconnected");
+    /* Hung up for being idle, as the profile asked: an end, not a failure. */
+    dt_dbus_connection1_set_state(
+        c->iface, *reason && strcmp(reason, "idle-timeout") != 0 ? "failed" : "disconnected");
     set_stage(c, "ended");
     c->running = FALSE;
     g_message("%s: ended (%s)", c->name, *reason ? reason : "by request");

@@ -612,6 +612,7 @@ tun_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
         if (h == 0)
             continue;
         queue_frame(du, ip - h, slot.len + h, dt_ppp_data_accm(du->ppp));
+        dt_ppp_data_sent(du->ppp, now);
     }
     flush_line(du);
     pump(du, now);

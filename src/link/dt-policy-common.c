@@ -118,6 +118,7 @@ link_profile_from_profile(DtLinkProfile *lp, const DtProfile *p, const char *ori
     lp->id = g_strdup(p->id);
     lp->name = g_strdup(p->name);
     fill_policy(&lp->policy, &p->security, &p->ppp);
+    lp->policy.idle_disconnect = p->redial.idle_disconnect;
     lp->default_route = p->ipv4.default_route;
     lp->n_routes = p->ipv4.routes ? g_strv_length(p->ipv4.routes) : 0;
     lp->routes = g_new0(DtInetPrefix, lp->n_routes + 1);

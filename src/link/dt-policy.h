@@ -34,6 +34,7 @@ typedef struct {
     unsigned mtu, mru;
     unsigned echo_interval; /* seconds, 0 = off */
     unsigned echo_failures;
+    unsigned idle_disconnect; /* seconds without traffic before hanging up, 0 = never */
 } DtPolicy;
 
 /* The same values as src/common's DtStrength. */

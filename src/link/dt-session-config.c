@@ -27,6 +27,7 @@ dt_session_config_from_policy(DtSessionConfig *cfg, DtSessionRole role, const Dt
     cfg->ppp.lcp.mru = (uint16_t)p->mru;
     cfg->ppp.lcp.echo_interval_ms = p->echo_interval * 1000u;
     cfg->ppp.lcp.echo_failures = p->echo_failures;
+    cfg->ppp.idle_ms = p->idle_disconnect * 1000u;
     cfg->ppp.enable_ipcp = true;
     if (role == DT_SESSION_CLIENT)
         cfg->ppp.ipcp.request_dns = true;

@@ -6,7 +6,8 @@
 # receipt, so neither side gets an error, only silence. The link must notice on its own through
 # LCP keepalive, end with ECHO_TIMEOUT (exit status 7 and the reason's words), and leave nothing
 # behind. Two cases: the whole path gone, and GRE alone blocked with the TCP control connection
-# still answering (a NAT that lost the call's GRE mapping). Every wait is bounded.
+# still answering (a NAT that lost the call's GRE mapping). Then IdleDisconnect: busy, the link
+# stays; quiet, it hangs up by itself. Every wait is bounded.
 source "$(dirname "$0")/lib.sh" "$1"
 SERVER=${2:?}
 LINK=${3:?}
@@ -138,4 +139,30 @@ run_case() {
 
 run_case path-gone "ip saddr { 192.0.2.1, 192.0.2.2 }"
 run_case gre-blocked "meta l4proto gre"
+
+# IdleDisconnect: a ping keeps the link (data either way counts), answered keepalive does not;
+# quiet for IdleDisconnect seconds, the link hangs up by itself with idle-timeout.
+printf '\n[Redial]\nIdleDisconnect=4\n' >>"$DT_TMP/profile.conf"
+start_server
+: >"$DT_TMP/link.err"
+"$DT_NS_EXEC" "$NS_C" "$LINK" --standalone "$DT_TMP/profile.conf" \
+    --password-file "$DT_TMP/password" >"$DT_TMP/link.out" 2>"$DT_TMP/link.err" &
+LINK_PID=$!
+dt_wait 300 grep -q "^Connected to" "$DT_TMP/link.out" || {
+    cat "$DT_TMP/link.err" >&2
+    dt_fail "idle: the link did not come up in 15 s"
+}
+ip netns exec "$NS_C" ping -q -c 8 -i 1 -W 2 198.51.100.1 >/dev/null ||
+    { cat "$DT_TMP/link.err" >&2; dt_fail "idle: ping through the tunnel failed"; }
+kill -0 "$LINK_PID" 2>/dev/null || { cat "$DT_TMP/link.err" >&2; dt_fail "idle: hung up while busy"; }
+for _ in $(seq 600); do kill -0 "$LINK_PID" 2>/dev/null || break; sleep 0.05; done
+kill -0 "$LINK_PID" 2>/dev/null && { kill -9 "$LINK_PID"; dt_fail "idle: still up 30 s after the traffic stopped"; }
+rc=0
+wait "$LINK_PID" || rc=$?
+LINK_PID=""
+[ "$rc" -eq 7 ] || { cat "$DT_TMP/link.err" >&2; dt_fail "idle: exit $rc, want 7"; }
+grep -q "reason=idle-timeout" "$DT_TMP/link.err" || { cat "$DT_TMP/link.err" >&2; dt_fail "idle: no reason=idle-timeout"; }
+! ip -n "$NS_C" -o link show | grep -q ' dt[0-9]' || dt_fail "idle: a TUN was left behind"
+echo "== idle: $(tail -n 1 "$DT_TMP/link.err")"
+stop_server
 echo "PASS"

@@ -470,6 +470,45 @@ test_echo_adaptive(void)
     link_clear(&l);
 }
 
+/* IdleDisconnect: datagrams either way keep the link; keepalive does not.
+ * Quiet for idle_ms, it ends with IDLE_TIMEOUT. */
+static void
+test_idle_disconnect(void)
+{
+    g_autoptr(GRand) rand = g_rand_new_with_seed(dt_test_seed());
+    DtPppConfig ca, cb;
+    config_peer(&ca, rand, DT_AUTH_CHAP_MD5, "s3cret!");
+    ca.lcp.echo_interval_ms = 1000; /* answered echoes are no traffic */
+    ca.idle_ms = 3000;
+    config_auth(&cb, rand, DT_AUTH_CHAP_MD5);
+    Link l;
+    link_init(&l, &ca, &cb, rand);
+    start(&l);
+    run(&l, false, both_network, 60000);
+    assert_negotiated(&l);
+    /* 20 s of traffic, alternately sent and received, every 2 s. */
+    uint8_t ip[4 + 20] = {0xFF, 0x03, 0x00, 0x21, 0x45};
+    DtTime busy_until = l.now + 20000;
+    for (int i = 0; l.now < busy_until && !l.a.down; i++) {
+        DtTime next = l.now + 2000;
+        while (l.now < next && !l.a.down)
+            run(&l, false, both_down, next - l.now);
+        if (i % 2) {
+            DtPppInput in;
+            g_assert_cmpint(dt_ppp_input(l.a.ppp, ip, sizeof(ip), l.now, &in), ==,
+                            DT_PPP_INPUT_DATAGRAM);
+        } else {
+            dt_ppp_data_sent(l.a.ppp, l.now);
+        }
+    }
+    g_assert_false(l.a.down);
+    run(&l, false, both_down, 60000);
+    g_assert_true(l.a.down);
+    g_assert_cmpint(l.a.why.reason, ==, DT_REASON_IDLE_TIMEOUT);
+    g_assert_cmpuint(dt_ppp_stats(l.a.ppp).echo_replies, >, 0);
+    link_clear(&l);
+}
+
 /* A peer that Naks every Configure-Request: NEGOTIATION_FAILED naming LCP
  * and the option. */
 static void
@@ -566,6 +605,7 @@ main(int argc, char **argv)
     g_test_add_func("/ppp/nak-to-allowed", test_nak_to_allowed);
     g_test_add_func("/ppp/echo-timeout", test_echo_timeout);
     g_test_add_func("/ppp/echo-adaptive", test_echo_adaptive);
+    g_test_add_func("/ppp/idle-disconnect", test_idle_disconnect);
     g_test_add_func("/ppp/naks-forever", test_naks_forever);
     g_test_add_func("/ppp/loopback", test_loopback);
     return dt_test_run();
