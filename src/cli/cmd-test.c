@@ -74,9 +74,11 @@ static const char *const step_titles[DT_PREFLIGHT_STEP_COUNT] = {
     "DNS", "TCP 1723", "PPTP", "Call", "GRE", "Close",
 };
 
+/* The server's texts are bytes of its choosing: made valid UTF-8 first, so the JSON is. */
 static void
-json_string(GString *out, const char *s)
+json_string(GString *out, const char *text)
 {
+    g_autofree char *s = g_utf8_make_valid(text, -1);
     g_string_append_c(out, '"');
     for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
         if (*c == '"' || *c == '\\')

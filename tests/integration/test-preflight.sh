@@ -9,13 +9,17 @@
 #   (b) nftables dropping TCP 1723 at the server → tcp-blocked;
 #   (c) nothing listening → tcp-refused;
 #   (d) nftables dropping GRE (ip protocol gre) at the client → gre-blocked;
-#   (e) a host name that does not resolve → dns.
-# Every run is bounded by --timeout 2 (each step) and by timeout(1) around it.
+#   (e) a host name that does not resolve → dns;
+#   (f) a fake server (socat) whose SCCRP refuses → pptp-refused, with its vendor and host name;
+#   (g) something that is not PPTP on TCP 1723 → pptp-refused.
+# The failing cases run with --timeout 2 (each step), the passing ones with the default 5 s;
+# timeout(1) bounds every run.
 source "$(dirname "$0")/lib.sh" "$1"
 SERVER=${2:?}
 CTL=${3:?}
 command -v nft >/dev/null || dt_skip "no nft (tools/deps: nftables)"
 command -v setpriv >/dev/null || dt_skip "no setpriv (util-linux)"
+command -v socat >/dev/null || dt_skip "no socat (tools/deps)"
 
 dt_pair_new pfl
 ip netns exec "$NS_S" nft list tables >/dev/null 2>&1 || dt_skip "nftables unavailable in this kernel"
@@ -120,7 +124,7 @@ step_status() { jq -r --arg s "$1" '.steps[] | select(.step == $s) | .status' "$
 
 # ---- (a) all green ----------------------------------------------------------------------------
 start_server
-run_test green Preflight --json --timeout 2
+run_test green Preflight --json # the default timeout: a loaded machine may be slow to answer
 expect green passed 0 -
 for s in dns tcp control call gre close; do
     [ "$(step_status $s)" = ok ] || dt_fail "green: step $s is $(step_status $s)"
@@ -148,7 +152,7 @@ grep -q "event=call call=$peer_call peer=192.0.2.2" "$DT_TMP/server.log" ||
 grep -q "event=connect" "$DT_TMP/server.log" && dt_fail "green: the check logged in"
 
 # The table for people: a ✓ per step, the server's vendor, the next step.
-run_test table Preflight --timeout 2
+run_test table Preflight
 [ "$RC" -eq 0 ] || dt_fail "table: exit status $RC"
 [ "$(grep -c '✓' "$OUT")" -eq 6 ] || {
     cat "$OUT" >&2
@@ -163,7 +167,7 @@ OUT="$DT_TMP/unpriv.out"
 RC=0
 timeout 60 "$DT_NS_EXEC" "$NS_C" setpriv --reuid=nobody --regid=nogroup --clear-groups \
     --inh-caps=-all --bounding-set=-all env HOME=/ \
-    "$CTL" test --file "$DT_TMP/config/dialtone/profiles/$ID_OK.conf" --json --timeout 2 \
+    "$CTL" test --file "$DT_TMP/config/dialtone/profiles/$ID_OK.conf" --json \
     >"$OUT" 2>"$DT_TMP/unpriv.err" || RC=$?
 expect unprivileged gre-unchecked 15 -
 [ "$(step_status gre)" = skipped ] || dt_fail "unprivileged: GRE step $(step_status gre)"
@@ -171,7 +175,7 @@ expect unprivileged gre-unchecked 15 -
 for s in dns tcp control call close; do
     [ "$(step_status $s)" = ok ] || dt_fail "unprivileged: step $s is $(step_status $s)"
 done
-jq -r '.steps[] | select(.step == "gre") | .detail' "$OUT" | grep -q root ||
+grep -q root <<<"$(jq -r '.steps[] | select(.step == "gre") | .detail' "$OUT")" ||
     dt_fail "unprivileged: the GRE step does not say it needs root"
 
 # ---- (b) TCP 1723 dropped at the server -------------------------------------------------------
@@ -213,22 +217,67 @@ done
 [ "$(jq -r .gre.checked "$OUT")" = true ] || dt_fail "gre-blocked: GRE was not tried"
 [ "$(jq -r .gre.packets "$OUT")" -eq 0 ] || dt_fail "gre-blocked: GRE counted"
 # The rule did drop the server's GRE: it is what the verdict is about.
-ip netns exec "$NS_C" nft list table inet dtpf | grep -q 'ip protocol gre drop' ||
-    dt_fail "gre-blocked: the rule is gone"
+rules=$(ip netns exec "$NS_C" nft list table inet dtpf)
+grep -q 'ip protocol gre drop' <<<"$rules" || dt_fail "gre-blocked: the rule is gone: $rules"
 ip netns exec "$NS_C" nft delete table inet dtpf
 stop_server
+
+# ---- (f) a PPTP server that refuses the control connection ---------------------------------
+# socat plays the server: it reads the 156-octet SCCRQ and answers with an SCCRP whose Result
+# is 4 (requester not authorized), naming its vendor and host.
+sccrp() { # RESULT HOST VENDOR
+    printf '\x00\x9c\x00\x01\x1a\x2b\x3c\x4d\x00\x02\x00\x00'
+    printf "\\x01\\x00\\x0$1\\x00\\x00\\x00\\x00\\x01\\x00\\x00\\x00\\x01\\x00\\x01\\x01\\x23"
+    printf %s "$2"
+    head -c $((64 - ${#2})) /dev/zero
+    printf %s "$3"
+    head -c $((64 - ${#3})) /dev/zero
+}
+fake_server() { # FILE-TO-SEND
+    ip netns exec "$NS_S" socat TCP-LISTEN:1723,bind=192.0.2.1,reuseaddr \
+        SYSTEM:"head -c 156 >/dev/null; cat $1; sleep 1" &
+    FAKE_PID=$!
+    dt_wait 100 sh -c "ip netns exec $NS_S ss -Hltn | grep -q 192.0.2.1:1723" ||
+        dt_fail "socat did not listen"
+}
+stop_fake() {
+    kill "$FAKE_PID" 2>/dev/null || true
+    wait "$FAKE_PID" 2>/dev/null || true
+}
+sccrp 4 refuser FakeVendor >"$DT_TMP/sccrp-refuse"
+[ "$(stat -c %s "$DT_TMP/sccrp-refuse")" -eq 156 ] || dt_fail "the fake SCCRP is not 156 octets"
+chmod 644 "$DT_TMP/sccrp-refuse"
+fake_server "$DT_TMP/sccrp-refuse"
+run_test pptp-refused Preflight --json --timeout 2
+stop_fake
+expect pptp-refused pptp-refused 13 control
+[ "$(jq -r .pptp.result "$OUT")" = 4 ] || dt_fail "pptp-refused: result $(jq -r .pptp.result "$OUT")"
+[ "$(jq -r .pptp.vendor "$OUT")" = FakeVendor ] || dt_fail "pptp-refused: vendor"
+[ "$(jq -r .pptp.host_name "$OUT")" = refuser ] || dt_fail "pptp-refused: host name"
+[ "$(jq -r .pptp.firmware "$OUT")" = 291 ] || dt_fail "pptp-refused: firmware"
+grep -q 'not authorized' <<<"$(jq -r '.steps[] | select(.step == "control") | .detail' "$OUT")" ||
+    dt_fail "pptp-refused: the detail does not say why"
+
+# ---- (g) something that is not a PPTP server on TCP 1723 ------------------------------------
+printf 'HTTP/1.0 400 Bad Request\r\nContent-Length: 0\r\n\r\n' >"$DT_TMP/http"
+chmod 644 "$DT_TMP/http"
+fake_server "$DT_TMP/http"
+run_test not-pptp Preflight --json --timeout 2
+stop_fake
+expect not-pptp pptp-refused 13 control
+[ "$(jq -r .pptp "$OUT")" = null ] || dt_fail "not-pptp: a server was reported"
 
 # ---- (e) a name that does not resolve ---------------------------------------------------------
 run_test dns Nowhere --json --timeout 2
 expect dns dns 10 dns
 [ "$(step_status tcp)" = not-run ] || dt_fail "dns: the TCP step ran"
-jq -r '.steps[0].detail' "$OUT" | grep -q 'no-such-host.dialtone.invalid' ||
+grep -q 'no-such-host.dialtone.invalid' <<<"$(jq -r '.steps[0].detail' "$OUT")" ||
     dt_fail "dns: the detail does not name the host"
 
 # ---- usage and lookup -----------------------------------------------------------------------
 run_test missing NoSuchProfile --json
 [ "$RC" -eq 7 ] || dt_fail "missing: exit status $RC, expected 7"
-"$CTL" test --help | grep -q '14  GRE blocked' || dt_fail "--help does not list the exit statuses"
+grep -q '14  GRE blocked' <<<"$("$CTL" test --help)" || dt_fail "--help does not list the exit statuses"
 RC=0
 "$CTL" test Preflight --timeout 0 >/dev/null 2>&1 || RC=$?
 [ "$RC" -eq 2 ] || dt_fail "--timeout 0: exit status $RC, expected 2"
