@@ -12,11 +12,13 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #define PROBE_IN_LEN 2048
 #define GRE_RX_SLOTS 8
@@ -246,15 +248,111 @@ caps_words(uint32_t caps, const char *a, const char *b, char *buf, size_t cap)
              (caps & 3) == 0 ? "none" : "");
 }
 
-static bool
-step_resolve(const char *host, DtPreflightResult *r)
-{
+/* getaddrinfo() takes as long as the resolver's own timeouts and attempts say, often tens of
+ * seconds for a DNS server that does not answer; the check's timeout must bound it too. So the
+ * lookup runs in a thread, and one that outlives the wait is left to finish on its own and free
+ * the job (the last of the two to let go frees it). */
+typedef struct {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool done;
+    bool abandoned;
+    int rc;
+    DtInetAddr addrs[DT_PREFLIGHT_ADDR_MAX];
     DtIoError err;
+    char host[]; /* flexible: the name being looked up */
+} ResolveJob;
+
+static void
+free_job(ResolveJob *j)
+{
+    pthread_cond_destroy(&j->cond);
+    pthread_mutex_destroy(&j->lock);
+    free(j);
+}
+
+static void *
+resolve_thread(void *arg)
+{
+    ResolveJob *j = arg;
+    DtInetAddr addrs[DT_PREFLIGHT_ADDR_MAX];
+    DtIoError err = {0};
+    int rc = dt_tcp_resolve(j->host, addrs, DT_PREFLIGHT_ADDR_MAX, &err);
+    pthread_mutex_lock(&j->lock);
+    bool abandoned = j->abandoned;
+    j->rc = rc;
+    j->err = err;
+    memcpy(j->addrs, addrs, sizeof addrs);
+    j->done = true;
+    pthread_cond_signal(&j->cond);
+    pthread_mutex_unlock(&j->lock);
+    if (abandoned)
+        free_job(j);
+    return NULL;
+}
+
+/* dt_tcp_resolve() bounded by timeout_ms: -ETIMEDOUT when it did not return in time. */
+static int
+resolve_bounded(const char *host, uint32_t timeout_ms, DtInetAddr *addrs, DtIoError *err)
+{
+    size_t len = strlen(host) + 1;
+    ResolveJob *j = calloc(1, sizeof *j + len);
+    pthread_condattr_t attr;
+    pthread_attr_t tattr;
+    pthread_t tid;
+    if (!j)
+        return dt_tcp_resolve(host, addrs, DT_PREFLIGHT_ADDR_MAX, err);
+    memcpy(j->host, host, len);
+    pthread_mutex_init(&j->lock, NULL);
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&j->cond, &attr);
+    pthread_condattr_destroy(&attr);
+    pthread_attr_init(&tattr);
+    pthread_attr_setdetachstate(&tattr, PTHREAD_CREATE_DETACHED);
+    int started = pthread_create(&tid, &tattr, resolve_thread, j);
+    pthread_attr_destroy(&tattr);
+    if (started != 0) {
+        free_job(j);
+        return dt_tcp_resolve(host, addrs, DT_PREFLIGHT_ADDR_MAX, err);
+    }
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += timeout_ms / 1000;
+    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&j->lock);
+    while (!j->done && pthread_cond_timedwait(&j->cond, &j->lock, &until) != ETIMEDOUT)
+        ;
+    if (!j->done) {
+        j->abandoned = true;
+        pthread_mutex_unlock(&j->lock);
+        return dt_io_fail(err, ETIMEDOUT, "resolving %s", host);
+    }
+    pthread_mutex_unlock(&j->lock);
+    int rc = j->rc;
+    *err = j->err;
+    memcpy(addrs, j->addrs, sizeof j->addrs);
+    free_job(j);
+    return rc;
+}
+
+static bool
+step_resolve(const char *host, uint32_t timeout_ms, DtPreflightResult *r)
+{
+    DtIoError err = {0};
     DtInetAddr literal;
-    int n = dt_tcp_resolve(host, r->addrs, DT_PREFLIGHT_ADDR_MAX, &err);
+    int n = resolve_bounded(host, timeout_ms, r->addrs, &err);
     if (n < 0) {
         fail(r, DT_PREFLIGHT_STEP_DNS);
-        if (n == -ENXIO)
+        if (n == -ETIMEDOUT)
+            set_step(r, DT_PREFLIGHT_STEP_DNS,
+                     "“%s” does not resolve: the DNS server gave no answer within %u s", host,
+                     (timeout_ms + 999) / 1000);
+        else if (n == -ENXIO)
             set_step(r, DT_PREFLIGHT_STEP_DNS, "“%s” does not resolve: no such name", host);
         else if (n == -EAGAIN)
             set_step(r, DT_PREFLIGHT_STEP_DNS, "“%s” does not resolve: no DNS server answered",
@@ -521,7 +619,7 @@ dt_preflight_run(const char *host, const DtPreflightConfig *config, DtPreflightR
         config && config->timeout_ms ? config->timeout_ms : DT_PREFLIGHT_DEFAULT_TIMEOUT_MS;
     uint16_t port = config && config->port ? config->port : DT_PPTP_TCP_PORT;
     memset(r, 0, sizeof *r);
-    if (!step_resolve(host, r)) {
+    if (!step_resolve(host, timeout_ms, r)) {
         r->verdict = verdict_of(r, false);
         return;
     }

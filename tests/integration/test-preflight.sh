@@ -9,7 +9,7 @@
 #   (b) nftables dropping TCP 1723 at the server → tcp-blocked;
 #   (c) nothing listening → tcp-refused;
 #   (d) nftables dropping GRE (ip protocol gre) at the client → gre-blocked;
-#   (e) a host name that does not resolve → dns;
+#   (e) a host name that does not resolve → dns, also when the DNS server never answers;
 #   (f) a fake server (socat) whose SCCRP refuses → pptp-refused, with its vendor and host name;
 #   (g) something that is not PPTP on TCP 1723 → pptp-refused.
 # The failing cases run with --timeout 2 (each step), the passing ones with the default 5 s;
@@ -273,6 +273,19 @@ expect dns dns 10 dns
 [ "$(step_status tcp)" = not-run ] || dt_fail "dns: the TCP step ran"
 grep -q 'no-such-host.dialtone.invalid' <<<"$(jq -r '.steps[0].detail' "$OUT")" ||
     dt_fail "dns: the detail does not name the host"
+
+# (e') A DNS server that takes the query and never answers: the lookup would wait out the
+# resolver's 30 s; --timeout bounds it, and the detail says that it did.
+printf 'nameserver 127.0.0.1\noptions timeout:30 attempts:1\n' >"$DT_TMP/resolv.conf"
+ip netns exec "$NS_C" socat -u UDP-RECV:53,bind=127.0.0.1 OPEN:/dev/null &
+SINK_PID=$!
+dt_wait 100 sh -c "ip netns exec $NS_C ss -Hlun | grep -q 127.0.0.1:53" || dt_fail "no DNS sink"
+run_test dns-silent Nowhere --json --timeout 2
+kill "$SINK_PID" 2>/dev/null || true
+wait "$SINK_PID" 2>/dev/null || true
+expect dns-silent dns 10 dns
+grep -q 'no answer within 2 s' <<<"$(jq -r '.steps[0].detail' "$OUT")" ||
+    dt_fail "dns-silent: the lookup was not cut at the timeout: $(jq -r '.steps[0].detail' "$OUT")"
 
 # ---- usage and lookup -----------------------------------------------------------------------
 run_test missing NoSuchProfile --json
