@@ -176,9 +176,13 @@ pump(Probe *p, DtTime deadline)
 {
     DtTime now = dt_io_now();
     if (p->in_off < p->in_len) { /* the engine wanted its events pulled first */
+        size_t before = p->in_off;
         feed_ctrl(p, now);
         flush_ctrl(p, now);
-        return true;
+        /* A closed connection takes nothing more: what it left is dropped, not retried. */
+        if (p->in_off == before && dt_pptp_ctrl_state(p->ctrl) == DT_PPTP_CTRL_CLOSED)
+            p->in_off = p->in_len = 0;
+        return now < deadline;
     }
     flush_ctrl(p, now);
     if (now >= deadline)
