@@ -22,6 +22,9 @@ static const DtCtlCommand commands[] = {
      "import profiles from rasphone.pbk, .nmconnection, pppd peers or wvdial.conf"},
     {"export", dt_ctl_export, "NAME --format pbk|nm [-o FILE]",
      "export a profile as a Windows phonebook or a NetworkManager keyfile"},
+    {"test", dt_ctl_test, "NAME|--file FILE [--timeout SECONDS] [--json]",
+     "check the path to a PPTP server without logging in: DNS, TCP 1723, PPTP, GRE\n"
+     "      (its own exit statuses: dialtonectl test --help)"},
 };
 
 static void
