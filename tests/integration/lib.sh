@@ -64,6 +64,19 @@ dt_check_machine_resolv() {
     fi
 }
 
+# The programs under test are built with ASan and UBSan: a report in any log the test kept
+# (a leak at exit, an overflow in a child whose status nobody checked) fails the test.
+dt_check_sanitizers() {
+    local hits
+    hits=$(grep -rlaE "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$DT_TMP" 2>/dev/null || true)
+    [ -n "$hits" ] || return 0
+    for f in $hits; do
+        echo "FAIL: a sanitizer report in ${f#"$DT_TMP"/}:" >&2
+        grep -aE -A30 "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$f" | head -60 >&2
+    done
+    return 1
+}
+
 dt_cleanup() {
     local ns pids rc=0
     for ns in "${DT_NETNS_LIST[@]}"; do
@@ -73,6 +86,7 @@ dt_cleanup() {
     done
     DT_NETNS_LIST=()
     dt_check_machine_resolv || rc=1
+    dt_check_sanitizers || rc=1
     rm -rf "$DT_TMP"
     [ "$rc" -eq 0 ] || exit 1
 }
