@@ -212,6 +212,28 @@ dt_connection_info_next_step(const char *reason)
     return _("Try again; the Status window's log shows each step.");
 }
 
+/* The helper sends English: one of the engine's sentences (dt-reason.c marks them N_(), so they are
+ * in this catalogue), often followed by what the peer said. Translate the leading sentence when the
+ * catalogue has it; the peer's own text stays as it came. */
+char *
+dt_connection_info_failure_words(const char *words)
+{
+    if (!words || !*words)
+        return g_strdup(""); /* gettext("") is the catalogue's header */
+    const char *whole = _(words);
+    if (whole != words)
+        return g_strdup(whole);
+    for (const char *p = words; *p; p++) {
+        if ((*p != '.' && *p != '?') || p[1] != ' ')
+            continue;
+        g_autofree char *head = g_strndup(words, (gsize)(p + 1 - words));
+        const char *translated = _(head);
+        if (translated != head)
+            return g_strconcat(translated, p + 1, NULL);
+    }
+    return g_strdup(words);
+}
+
 char *
 dt_connection_info_duration(guint64 ms)
 {

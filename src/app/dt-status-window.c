@@ -102,8 +102,10 @@ fill_general(DtStatusWindow *self, DtDBusConnection1 *c, GPtrArray *out)
     GVariant *err = dt_dbus_connection1_get_error(c);
     if (err)
         g_variant_get(err, "(&s&s)", &reason, &words);
-    if (*words)
-        g_ptr_array_add(out, g_strdup_printf(_("Last error: %s"), words));
+    if (*words) {
+        g_autofree char *said = dt_connection_info_failure_words(words);
+        g_ptr_array_add(out, g_strdup_printf(_("Last error: %s"), said));
+    }
 }
 
 static void
