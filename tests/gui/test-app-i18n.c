@@ -1,7 +1,7 @@
 /* test-app-i18n.c — the app's words in German from the build tree's catalogue
- * (DIALTONE_LOCALEDIR, po/de.po): its own strings, and the English failure
- * sentences the helper passes on from the engine (dt-reason.c), whole or
- * followed by the peer's text. */
+ * (DIALTONE_LOCALEDIR, po/de.po): its own strings, the link's English words
+ * for the encryption, and the English failure sentences the helper passes on
+ * from the engine (dt-reason.c), whole or followed by the peer's text. */
 #include <glib.h>
 #include <glib/gi18n.h>
 #include <locale.h>
@@ -16,6 +16,25 @@ test_own_strings(void)
     g_assert_cmpstr(dt_connection_info_next_step("auth-failed"), ==,
                     "Prüfen Sie Benutzername, Domäne und Passwort und verbinden Sie sich dann "
                     "erneut.");
+}
+
+/* The link's words for the encryption ("128-bit", "strong") are English too. */
+static void
+test_encryption_words(void)
+{
+    g_autoptr(GVariant) p = g_variant_ref_sink(g_variant_new_parsed(
+        "{'auth': <'MS-CHAP v2'>, 'encrypted': <true>, 'strength': <'128-bit'>, "
+        "'strength-word': <'strong'>, 'stateless': <true>, 'compression': <true>}"));
+    g_autoptr(GVariant) odd = g_variant_ref_sink(g_variant_new_parsed(
+        "{'auth': <'MS-CHAP v2'>, 'encrypted': <true>, 'strength': <'64-bit'>, "
+        "'strength-word': <'so-so'>, 'stateless': <false>}"));
+    g_autofree char *summary = dt_connection_info_summary(p);
+    g_autofree char *enc = dt_connection_info_encryption(p);
+    g_autofree char *odd_enc = dt_connection_info_encryption(odd);
+
+    g_assert_cmpstr(summary, ==, "MS-CHAP v2 · MPPC · MPPE 128 Bit");
+    g_assert_cmpstr(enc, ==, "MPPE 128 Bit, zustandslos (stark)");
+    g_assert_cmpstr(odd_enc, ==, "MPPE 64-bit, zustandsbehaftet (so-so)");
 }
 
 static void
@@ -67,6 +86,7 @@ main(int argc, char **argv)
     textdomain(GETTEXT_PACKAGE);
 
     g_test_add_func("/app/i18n/own-strings", test_own_strings);
+    g_test_add_func("/app/i18n/encryption-words", test_encryption_words);
     g_test_add_func("/app/i18n/failure-words", test_failure_words);
     return g_test_run();
 }
