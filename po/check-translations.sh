@@ -19,7 +19,18 @@ trap 'rm -rf "$work"' EXIT
     --flag=g_dngettext:2:pass-c-format --flag=g_strdup_printf:1:c-format \
     --flag=g_string_printf:2:c-format --flag=g_string_append_printf:2:c-format \
     --flag=g_error_new:3:c-format --flag=g_set_error:4:c-format \
-    -f po/POTFILES.in -o "$work/dialtone.pot")
+    -f po/POTFILES.in -o "$work/dialtone.pot" 2>"$work/xgettext.log") || {
+    cat "$work/xgettext.log"
+    exit 1
+}
+# Any warning fails: a msgid cut at a macro (G_GUINT64_FORMAT) never matches at run time, and
+# without its ITS rules (polkit.its from polkitd, metainfo.its from appstream) xgettext reads an
+# XML file as C and quietly finds nothing in it.
+if [ -s "$work/xgettext.log" ]; then
+    cat "$work/xgettext.log"
+    echo "FAIL: xgettext warned about the sources (tools/deps installs the ITS rules)"
+    exit 1
+fi
 total=$(grep -c '^msgid ' "$work/dialtone.pot")
 total=$((total - 1)) # the header
 echo "template: $total messages"
