@@ -31,6 +31,22 @@ lookup_bool(GVariant *dict, const char *key)
     return b;
 }
 
+/* The link's English words for the key ("128-bit") and its strength ("strong"), in the user's
+ * language; anything else is shown as it came. */
+static const char *
+translate_strength(const char *word)
+{
+    static const char *const words[] = {
+        /* Translators: key lengths, as in “MPPE 128-bit”, and the strength of the encryption,
+         * as in “MPPE 128-bit, stateless (strong)”. */
+        N_("128-bit"), N_("56-bit"), N_("40-bit"), N_("strong"), N_("weak"),
+    };
+    for (gsize i = 0; word && i < G_N_ELEMENTS(words); i++)
+        if (g_str_equal(word, words[i]))
+            return _(words[i]);
+    return word ? word : "?";
+}
+
 char *
 dt_connection_info_summary(GVariant *protocols)
 {
@@ -45,7 +61,7 @@ dt_connection_info_summary(GVariant *protocols)
         g_ptr_array_add(parts, g_strdup("MPPC"));
     if (lookup_bool(protocols, "encrypted") && strength)
         /* Translators: %s is a key length such as "128-bit". */
-        g_ptr_array_add(parts, g_strdup_printf(_("MPPE %s"), strength));
+        g_ptr_array_add(parts, g_strdup_printf(_("MPPE %s"), translate_strength(strength)));
     else
         g_ptr_array_add(parts, g_strdup(_("not encrypted")));
     g_ptr_array_add(parts, NULL);
@@ -64,9 +80,9 @@ dt_connection_info_encryption(GVariant *protocols)
         return g_strdup(_("None (not encrypted)"));
     /* Translators: "MPPE 128-bit, stateless (strong)": key length, key-change mode and the
      * strength in a word. */
-    return g_strdup_printf(_("MPPE %s, %s (%s)"), strength,
+    return g_strdup_printf(_("MPPE %s, %s (%s)"), translate_strength(strength),
                            lookup_bool(protocols, "stateless") ? _("stateless") : _("stateful"),
-                           word ? word : "?");
+                           translate_strength(word));
 }
 
 gboolean
@@ -210,6 +226,28 @@ dt_connection_info_next_step(const char *reason)
         g_str_equal(reason, "peer-stopped") || g_str_equal(reason, "peer-terminated"))
         return _("Check the server address and your network, then connect again.");
     return _("Try again; the Status window's log shows each step.");
+}
+
+/* The helper sends English: one of the engine's sentences (dt-reason.c marks them N_(), so they are
+ * in this catalogue), often followed by what the peer said. Translate the leading sentence when the
+ * catalogue has it; the peer's own text stays as it came. */
+char *
+dt_connection_info_failure_words(const char *words)
+{
+    if (!words || !*words)
+        return g_strdup(""); /* gettext("") is the catalogue's header */
+    const char *whole = _(words);
+    if (whole != words)
+        return g_strdup(whole);
+    for (const char *p = words; *p; p++) {
+        if ((*p != '.' && *p != '?') || p[1] != ' ')
+            continue;
+        g_autofree char *head = g_strndup(words, (gsize)(p + 1 - words));
+        const char *translated = _(head);
+        if (translated != head)
+            return g_strconcat(translated, p + 1, NULL);
+    }
+    return g_strdup(words);
 }
 
 char *

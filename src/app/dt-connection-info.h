@@ -27,6 +27,8 @@ GPtrArray *dt_connection_info_explain_option(const char *hex);
 char *dt_connection_info_state_words(const char *state, const char *stage);
 /* What to do after a failure with this reason token (dt-reason.h), in words. */
 const char *dt_connection_info_next_step(const char *reason);
+/* The helper's failure words in the user's language, as far as the catalogue has them. */
+char *dt_connection_info_failure_words(const char *words);
 /* "1:02:03", "4:05". */
 char *dt_connection_info_duration(guint64 ms);
 

@@ -1,6 +1,8 @@
 /* dt-connections.c — see dt-connections.h. */
 #include "dt-connections.h"
 
+#include <glib/gi18n.h>
+
 #include "dt-helper-error.h"
 
 #define HELPER_NAME "org.dialtone.Helper1"
@@ -413,8 +415,9 @@ dt_connections_connect_async(DtConnections *self, const DtProfile *profile,
 
     g_task_set_source_tag(task, dt_connections_connect_async);
     if (!self->helper) {
-        g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                                "The Dialtone system service (dialtone-helper) is not available");
+        g_task_return_new_error(
+            task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+            _("The Dialtone system service (dialtone-helper) is not available"));
         return;
     }
     g_variant_builder_init(&secrets, G_VARIANT_TYPE_VARDICT);
@@ -459,7 +462,7 @@ dt_connections_disconnect_async(DtConnections *self, const char *profile_id,
     g_task_set_source_tag(task, dt_connections_disconnect_async);
     if (!e || e->orphaned || !state_is_active(e->state)) {
         g_task_return_new_error(task, DT_HELPER_ERROR, DT_HELPER_ERROR_NOT_RUNNING,
-                                "The profile is not connected");
+                                _("The profile is not connected"));
         return;
     }
     dt_dbus_connection1_call_disconnect(e->proxy, cancellable, disconnect_cb,

@@ -86,12 +86,14 @@ on_state_changed_cb(DtConnections *connections, const char *profile_id, const ch
              "network.connected", NOTIFY_URGENCY_NORMAL);
     } else if (g_str_equal(state, "disconnected") && was_active(old)) {
         g_autofree char *title = g_strdup_printf(_("%s disconnected"), name);
-        show(self, profile_id, title, *words ? words : _("The connection was closed on request."),
+        g_autofree char *said = dt_connection_info_failure_words(words);
+        show(self, profile_id, title, *said ? said : _("The connection was closed on request."),
              "dialtone-idle", "network.disconnected", NOTIFY_URGENCY_NORMAL);
     } else if (g_str_equal(state, "failed") && was_active(old)) {
         g_autofree char *title = was_up ? g_strdup_printf(_("%s lost its connection"), name)
                                         : g_strdup_printf(_("%s could not connect"), name);
-        const char *why = *words ? words : _("The connection ended unexpectedly.");
+        g_autofree char *said = dt_connection_info_failure_words(words);
+        const char *why = *said ? said : _("The connection ended unexpectedly.");
         gboolean stop =
             g_str_has_suffix(why, ".") || g_str_has_suffix(why, "!") || g_str_has_suffix(why, "?");
         g_autofree char *body =

@@ -1,6 +1,8 @@
 /* dt-profile-list.c — see dt-profile-list.h. */
 #include "dt-profile-list.h"
 
+#include <glib/gi18n.h>
+
 struct _DtProfileList {
     GObject parent_instance;
     DtProfileStore *store;
@@ -163,8 +165,8 @@ dt_profile_list_delete(DtProfileList *self, const char *id, GError **error)
     g_return_val_if_fail(DT_IS_PROFILE_LIST(self), NULL);
     const DtProfile *p = dt_profile_store_find_by_id(self->store, id);
     if (!p) {
-        g_set_error(error, DT_PROFILE_ERROR, DT_PROFILE_ERROR_NOT_FOUND, "No profile has the Id %s",
-                    id);
+        g_set_error(error, DT_PROFILE_ERROR, DT_PROFILE_ERROR_NOT_FOUND,
+                    _("No profile has the Id %s"), id);
         return NULL;
     }
     g_autoptr(DtProfile) kept = dt_profile_copy(p);

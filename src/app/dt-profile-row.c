@@ -66,9 +66,10 @@ update(DtProfileRow *self)
         g_variant_get(err, "(&s&s)", &reason, &why);
     if (g_strcmp0(state, "connected") == 0 && summary)
         text = g_strdup_printf("%s · %s", words, summary);
-    else if (*why)
-        text = g_strdup_printf("%s: %s", words, why);
-    else
+    else if (*why) {
+        g_autofree char *said = dt_connection_info_failure_words(why);
+        text = g_strdup_printf("%s: %s", words, said);
+    } else
         text = g_strdup(words);
     gtk_label_set_text(self->state_label, text);
     gtk_widget_show(GTK_WIDGET(self->state_label));

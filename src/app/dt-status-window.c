@@ -85,25 +85,36 @@ fill_general(DtStatusWindow *self, DtDBusConnection1 *c, GPtrArray *out)
     g_ptr_array_add(out, g_strdup_printf(_("Duration: %s"), duration));
     g_autofree char *tx = g_format_size(stat_value(stats, "tx-bytes"));
     g_autofree char *rx = g_format_size(stat_value(stats, "rx-bytes"));
-    g_ptr_array_add(out, g_strdup_printf(_("Sent: %s in %" G_GUINT64_FORMAT " packets"), tx,
-                                         stat_value(stats, "tx-packets")));
-    g_ptr_array_add(out, g_strdup_printf(_("Received: %s in %" G_GUINT64_FORMAT " packets"), rx,
-                                         stat_value(stats, "rx-packets")));
+    /* %llu, not G_GUINT64_FORMAT: xgettext cuts a msgid at a macro, so the catalogue would
+     * never match. */
+    guint64 txp = stat_value(stats, "tx-packets"), rxp = stat_value(stats, "rx-packets");
+    /* Translators: "Sent: 1.2 MB in 830 packets". */
+    g_ptr_array_add(out, g_strdup_printf(ngettext("Sent: %s in %llu packet",
+                                                  "Sent: %s in %llu packets", (unsigned long)txp),
+                                         tx, (unsigned long long)txp));
+    g_ptr_array_add(out,
+                    g_strdup_printf(ngettext("Received: %s in %llu packet",
+                                             "Received: %s in %llu packets", (unsigned long)rxp),
+                                    rx, (unsigned long long)rxp));
     guint64 in = stat_value(stats, "mppc-in"), outb = stat_value(stats, "mppc-out");
     if (outb > 0)
         g_ptr_array_add(
             out, g_strdup_printf(_("Compression ratio: %.2f : 1"), (double)in / (double)outb));
     else
         g_ptr_array_add(out, g_strdup(_("Compression ratio: nothing compressed yet")));
+    guint64 lost = stat_value(stats, "gre-lost");
     g_ptr_array_add(
         out,
-        g_strdup_printf(_("Errors: %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " GRE packets lost)"),
-                        stat_value(stats, "errors"), stat_value(stats, "gre-lost")));
+        g_strdup_printf(ngettext("Errors: %llu (%llu GRE packet lost)",
+                                 "Errors: %llu (%llu GRE packets lost)", (unsigned long)lost),
+                        (unsigned long long)stat_value(stats, "errors"), (unsigned long long)lost));
     GVariant *err = dt_dbus_connection1_get_error(c);
     if (err)
         g_variant_get(err, "(&s&s)", &reason, &words);
-    if (*words)
-        g_ptr_array_add(out, g_strdup_printf(_("Last error: %s"), words));
+    if (*words) {
+        g_autofree char *said = dt_connection_info_failure_words(words);
+        g_ptr_array_add(out, g_strdup_printf(_("Last error: %s"), said));
+    }
 }
 
 static void

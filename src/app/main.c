@@ -8,7 +8,10 @@ int
 main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
-    bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+    /* DIALTONE_LOCALEDIR: catalogues from another tree, such as the build tree's po/ (the GUI
+     * tests run the app in German from there). */
+    const char *localedir = g_getenv("DIALTONE_LOCALEDIR");
+    bindtextdomain(GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     textdomain(GETTEXT_PACKAGE);
 
