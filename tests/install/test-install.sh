@@ -3,15 +3,18 @@
 #
 # 1. `meson install --destdir` into a temporary root; the files under the prefix and their
 #    modes must be exactly EXPECTED-FILES (translations: any share/locale/*/LC_MESSAGES/
-#    dialtone.mo, mode 644). No root needed.
+#    dialtone.mo, mode 644); the installed tree passes appstreamcli validate-tree (the metainfo
+#    finds its .desktop file), and the icon the .desktop file names is installed. No root needed.
 # 2. As root, in a private mount namespace with the destdir's prefix bind-mounted over the
 #    prefix (so the installed files are used unchanged, their absolute paths included):
 #    - a private system bus reading the installed bus policy and system-services directory
 #      activates the installed dialtone-helper on a call to org.dialtone.Helper1; the policy
 #      lets Properties.Get through and refuses Properties.Set;
 #    - a private session bus (and Xvfb) reading the installed services directory activates the
-#      installed app on org.dialtone.Dialtone, which offers every action the installed .desktop
-#      file names; activating them leaves it running, and app.quit ends it.
+#      installed app on org.dialtone.Dialtone through the installed .desktop file's first action;
+#      the app offers every action that file names, without a parameter. Connect dials the
+#      profile the installed schema's default-profile key names (it asks for the password, as
+#      there is no keyring); app.quit ends the app.
 # Every process started here is stopped by its PID; every wait is bounded.
 set -euo pipefail
 [ -z "${DT_TRACE:-}" ] || set -x
@@ -147,7 +150,16 @@ CONF
     export XDG_CACHE_HOME=$TMP/home/.cache XDG_RUNTIME_DIR=$TMP/runtime
     export XDG_DATA_DIRS=$PREFIX/share:/usr/share
     glib-compile-schemas --strict --targetdir="$TMP/schemas" "$PREFIX/share/glib-2.0/schemas"
-    export GSETTINGS_SCHEMA_DIR=$TMP/schemas GSETTINGS_BACKEND=memory
+    export GSETTINGS_SCHEMA_DIR=$TMP/schemas GSETTINGS_BACKEND=keyfile
+    # Two profiles; the settings name the second, so Connect must not take the first.
+    mkdir -p "$XDG_CONFIG_HOME/dialtone/profiles"
+    for p in "1 Alpha VPN" "2 Beta VPN"; do
+        id=3f1c0000-0000-4000-8000-00000000000${p%% *}
+        printf '[Profile]\nId=%s\nName=%s\nType=pptp\n\n[PPTP]\nServer=192.0.2.1\nUser=alice\n' \
+            "$id" "${p#* }" >"$XDG_CONFIG_HOME/dialtone/profiles/$id.conf"
+    done
+    gsettings set $APP_ID default-profile 'Beta VPN'
+    [ "$(gsettings get $APP_ID default-profile)" = "'Beta VPN'" ] || fail "gsettings did not keep default-profile"
     export GDK_BACKEND=x11 NO_AT_BRIDGE=1
     # Built with -Db_sanitize: the app's leak report is checked, without fontconfig's caches.
     export LSAN_OPTIONS=suppressions=$(dirname "$EXPECTED")/lsan.supp
@@ -209,6 +221,15 @@ CONF
             grep -q "'$a'" <<<"$list" || fail "the app has no action $a: $list"
         fi
     done
+    # Connect asked for Beta VPN's password (no keyring on this bus), not Alpha VPN's.
+    windows() { xwininfo -root -tree 2>/dev/null; }
+    asked() { windows | grep -q 'Password for .Beta VPN'; }
+    if command -v xwininfo >/dev/null; then
+        wait_for 400 asked || fail "Connect did not ask for Beta VPN's password: $(windows | grep '"')"
+        ! windows | grep -q 'Password for .Alpha VPN' || fail "Connect dialled Alpha VPN"
+    else
+        echo "not checked: which profile Connect dialled (no xwininfo: x11-utils)"
+    fi
     # The actions ran in the same process, which still answers.
     timeout 10 gdbus call --session --dest $APP_ID --object-path /org/dialtone/Dialtone \
         --method org.gtk.Actions.List >/dev/null || fail "the app stopped answering"
@@ -247,6 +268,19 @@ if ! diff -u "$TMP/expected" "$TMP/installed-rest" >"$TMP/diff"; then
     cat "$TMP/diff" >&2
     fail "the install differs from $(basename "$EXPECTED") (- expected, + installed)"
 fi
+# The metainfo, the .desktop file and the icon together, as software centres read them.
+if command -v appstreamcli >/dev/null; then
+    out=$(appstreamcli validate-tree --no-net "$DEST$PREFIX" 2>&1) || fail "appstreamcli validate-tree: $out"
+    ! grep -E '^ *[EWI]: ' <<<"$out" || fail "appstreamcli validate-tree found the above"
+else
+    echo "not checked: appstreamcli validate-tree (no appstream)"
+fi
+icon=$(sed -n 's/^Icon=//p' "$DEST$PREFIX/share/applications/$APP_ID.desktop")
+[ -n "$icon" ] || fail "the .desktop file names no icon"
+grep -qE "^644 share/icons/hicolor/scalable/apps/$icon\.svg$" "$TMP/installed" ||
+    fail "the .desktop file's icon $icon is not installed as a scalable app icon"
+grep -qE "^644 share/icons/hicolor/symbolic/apps/$icon-symbolic\.svg$" "$TMP/installed" ||
+    fail "the .desktop file's icon $icon has no symbolic variant"
 echo "ok: $(wc -l <"$TMP/installed") files with the expected modes ($(grep -c ' share/locale/' "$TMP/installed" || true) translations)"
 
 # -- 2 -------------------------------------------------------------------------------------
