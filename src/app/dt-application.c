@@ -7,6 +7,7 @@
 #include "dt-notifier.h"
 #include "dt-password-dialog.h"
 #include "dt-password.h"
+#include "dt-profile-item.h"
 #include "dt-profile-list.h"
 #include "dt-status-window.h"
 #include "dt-tray.h"
@@ -216,6 +217,57 @@ disconnect_activated(GSimpleAction *action, GVariant *param, gpointer user_data)
                                         g_object_ref(self));
 }
 
+/* The Id or name of the profile the launcher's Connect dials: the "default-profile" key of the
+ * org.dialtone.Dialtone schema, or "" when the schema is not installed (run from the build
+ * tree). */
+static char *
+get_default_profile(void)
+{
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default();
+    g_autoptr(GSettingsSchema) schema =
+        source ? g_settings_schema_source_lookup(source, DT_APPLICATION_ID, TRUE) : NULL;
+    g_autoptr(GSettings) settings = NULL;
+
+    if (!schema)
+        return g_strdup("");
+    settings = g_settings_new_full(schema, NULL, NULL);
+    return g_settings_get_string(settings, "default-profile");
+}
+
+/* app.connect-default: the .desktop file's Connect. The profile the settings name, or the
+ * first in the list when they name none. */
+static void
+connect_default_activated(GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+    DtApplication *self = DT_APPLICATION(user_data);
+    g_autofree char *which = get_default_profile();
+    GListModel *model = G_LIST_MODEL(self->list);
+
+    ensure_main_window(self); /* it reads the profiles */
+    if (!*which && g_list_model_get_n_items(model) > 0) {
+        g_autoptr(DtProfileItem) item = g_list_model_get_item(model, 0);
+        g_free(which);
+        which = g_strdup(dt_profile_item_get_id(item));
+    }
+    if (!*which) {
+        tell(self, _("There is no profile to connect yet."));
+        return;
+    }
+    g_action_group_activate_action(G_ACTION_GROUP(self), "connect", g_variant_new_string(which));
+}
+
+/* app.disconnect-all: the .desktop file's Disconnect, every active connection. */
+static void
+disconnect_all_activated(GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+    DtApplication *self = DT_APPLICATION(user_data);
+    g_autoptr(GPtrArray) active = dt_connections_list_active(self->connections);
+
+    for (guint i = 0; i < active->len; i++)
+        dt_connections_disconnect_async(self->connections, g_ptr_array_index(active, i), NULL,
+                                        disconnect_done_cb, g_object_ref(self));
+}
+
 static void
 on_status_window_destroy_cb(GtkWidget *window, DtApplication *self)
 {
@@ -274,6 +326,8 @@ static const GActionEntry app_actions[] = {
     {"disconnect", disconnect_activated, "s", NULL, NULL, {0}},
     {"status", status_activated, "s", NULL, NULL, {0}},
     {"show-window", show_window_activated, NULL, NULL, NULL, {0}},
+    {"connect-default", connect_default_activated, NULL, NULL, NULL, {0}},
+    {"disconnect-all", disconnect_all_activated, NULL, NULL, NULL, {0}},
 };
 
 /* The tray's icons: installed beside the app, or, run from the build tree, in the
