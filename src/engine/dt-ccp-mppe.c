@@ -170,6 +170,54 @@ dt_ccp_mppe_describe(uint32_t bits, char *buf, size_t len)
     return n;
 }
 
+static const char *
+bits_word(DtMppeBits b)
+{
+    return b == DT_MPPE_BITS_128 ? "128" : b == DT_MPPE_BITS_56 ? "56" : "40";
+}
+
+size_t
+dt_ccp_mppe_describe_result(const DtCcpMppeResult *r, char *buf, size_t len)
+{
+    size_t n = 0;
+    const DtCcpMppeDirection *t = &r->tx, *x = &r->rx;
+    if (len > 0)
+        buf[0] = '\0';
+    if (t->mppe && x->mppe) {
+        append(buf, len, &n, "MPPE ");
+        append(buf, len, &n, bits_word(t->bits));
+        if (t->bits != x->bits) {
+            append(buf, len, &n, "-bit sending, ");
+            append(buf, len, &n, bits_word(x->bits));
+            append(buf, len, &n, "-bit receiving");
+        } else {
+            append(buf, len, &n, "-bit");
+        }
+        if (t->stateless == x->stateless && t->bits != x->bits)
+            append(buf, len, &n, t->stateless ? ", stateless" : ", stateful");
+        else if (t->stateless == x->stateless)
+            append(buf, len, &n, t->stateless ? " stateless" : " stateful");
+        else
+            append(buf, len, &n,
+                   t->stateless ? ", stateless sending, stateful receiving"
+                                : ", stateful sending, stateless receiving");
+    } else if (t->mppe || x->mppe) {
+        /* Only one direction encrypted: say which, so nobody reads it as protected. */
+        append(buf, len, &n, "MPPE ");
+        append(buf, len, &n, bits_word(t->mppe ? t->bits : x->bits));
+        append(buf, len, &n, t->mppe ? "-bit sending only" : "-bit receiving only");
+    }
+    if (t->mppc && x->mppc)
+        append(buf, len, &n, n ? ", MPPC" : "MPPC");
+    else if (t->mppc || x->mppc)
+        append(buf, len, &n,
+               t->mppc ? (n ? ", MPPC sending only" : "MPPC sending only")
+                       : (n ? ", MPPC receiving only" : "MPPC receiving only"));
+    if (n == 0)
+        append(buf, len, &n, "no encryption or compression");
+    return n;
+}
+
 size_t
 dt_ccp_mppe_explain_bits(uint32_t bits, char *buf, size_t len)
 {

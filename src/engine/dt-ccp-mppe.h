@@ -109,6 +109,10 @@ void dt_ccp_mppe_write_option(DtWriter *w, uint32_t bits);
 
 /* "MPPE 128-bit stateless, MPPC", "MPPC", "no encryption or compression". */
 size_t dt_ccp_mppe_describe(uint32_t bits, char *buf, size_t len);
+/* What a negotiated link uses, both directions at once when they agree
+ * ("MPPE 128-bit stateless, MPPC") and each in turn where they do not
+ * ("MPPE 128-bit, stateless sending, stateful receiving"). */
+size_t dt_ccp_mppe_describe_result(const DtCcpMppeResult *r, char *buf, size_t len);
 /* "0x01000040: H = stateless (new key every packet), S = 128-bit MPPE". */
 size_t dt_ccp_mppe_explain_bits(uint32_t bits, char *buf, size_t len);
 /* The single strongest strength among bits (0 if none). */

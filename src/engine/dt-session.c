@@ -240,13 +240,12 @@ fill_ccp_summary(DtSession *s)
     s->sum.bits = r->tx.bits < r->rx.bits ? r->tx.bits : r->rx.bits;
     s->sum.stateless = r->tx.stateless && r->rx.stateless;
     s->sum.compressed = r->tx.mppc || r->rx.mppc;
-    if (s->sum.encrypted)
-        snprintf(s->sum.description, sizeof(s->sum.description), "MPPE %d-bit %s%s",
-                 (int)s->sum.bits, s->sum.stateless ? "stateless" : "stateful",
-                 s->sum.compressed ? ", MPPC" : "");
-    else
+    dt_ccp_mppe_describe_result(r, s->sum.description, sizeof(s->sum.description));
+    if (!s->sum.encrypted && s->sum.compressed && !r->tx.mppe && !r->rx.mppe)
         snprintf(s->sum.description, sizeof(s->sum.description), "%s",
-                 s->sum.compressed ? "MPPC, no encryption" : "no encryption or compression");
+                 r->tx.mppc && r->rx.mppc ? "MPPC, no encryption"
+                 : r->tx.mppc             ? "MPPC sending only, no encryption"
+                                          : "MPPC receiving only, no encryption");
 }
 
 static bool

@@ -317,6 +317,45 @@ test_words(void)
     g_assert_cmpstr(small, ==, "MPPE 12");
 }
 
+/* A link whose directions differ says so, never the stronger one's words. */
+static void
+test_result_words(void)
+{
+    char buf[200];
+    DtCcpMppeDirection s128 = {true, DT_MPPE_BITS_128, true, false};
+    DtCcpMppeDirection f128 = {true, DT_MPPE_BITS_128, false, false};
+    DtCcpMppeDirection s40 = {true, DT_MPPE_BITS_40, true, false};
+    DtCcpMppeDirection plain = {false, DT_MPPE_BITS_40, false, false};
+    DtCcpMppeResult r = {s128, s128};
+    dt_ccp_mppe_describe_result(&r, buf, sizeof(buf));
+    g_assert_cmpstr(buf, ==, "MPPE 128-bit stateless");
+    r = (DtCcpMppeResult){f128, f128};
+    r.tx.mppc = r.rx.mppc = true;
+    dt_ccp_mppe_describe_result(&r, buf, sizeof(buf));
+    g_assert_cmpstr(buf, ==, "MPPE 128-bit stateful, MPPC");
+    r = (DtCcpMppeResult){s128, f128};
+    dt_ccp_mppe_describe_result(&r, buf, sizeof(buf));
+    g_assert_cmpstr(buf, ==, "MPPE 128-bit, stateless sending, stateful receiving");
+    r = (DtCcpMppeResult){f128, s128};
+    r.rx.mppc = true;
+    dt_ccp_mppe_describe_result(&r, buf, sizeof(buf));
+    g_assert_cmpstr(buf, ==,
+                    "MPPE 128-bit, stateful sending, stateless receiving, MPPC receiving only");
+    r = (DtCcpMppeResult){s128, s40};
+    dt_ccp_mppe_describe_result(&r, buf, sizeof(buf));
+    g_assert_cmpstr(buf, ==, "MPPE 128-bit sending, 40-bit receiving, stateless");
+    r = (DtCcpMppeResult){plain, s40};
+    dt_ccp_mppe_describe_result(&r, buf, sizeof(buf));
+    g_assert_cmpstr(buf, ==, "MPPE 40-bit receiving only");
+    r = (DtCcpMppeResult){plain, plain};
+    r.tx.mppc = true;
+    dt_ccp_mppe_describe_result(&r, buf, sizeof(buf));
+    g_assert_cmpstr(buf, ==, "MPPC sending only");
+    r.tx.mppc = false;
+    dt_ccp_mppe_describe_result(&r, buf, sizeof(buf));
+    g_assert_cmpstr(buf, ==, "no encryption or compression");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -326,5 +365,6 @@ main(int argc, char **argv)
     g_test_add_func("/ccp-mppe/negotiation-pairs", test_negotiation_pairs);
     g_test_add_func("/ccp-mppe/nak-and-reject", test_nak_and_reject_processing);
     g_test_add_func("/ccp-mppe/words", test_words);
+    g_test_add_func("/ccp-mppe/result-words", test_result_words);
     return dt_test_run();
 }
