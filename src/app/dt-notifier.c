@@ -11,8 +11,10 @@ struct _DtNotifier {
 
     DtConnections *connections;
     char *icon_dir;
-    GHashTable *shown; /* profile Id → NotifyNotification */
-    GHashTable *up;    /* profile Ids whose current connection reached "connected" */
+    GHashTable *shown;       /* profile Id → NotifyNotification */
+    GHashTable *up;          /* profile Ids whose current connection reached "connected" */
+    GHashTable *redial_told; /* profile Id → the Attempt whose redial was announced */
+    GSettings *desktop;      /* org.gnome.desktop.notifications, when installed */
 };
 
 G_DEFINE_TYPE(DtNotifier, dt_notifier, G_TYPE_OBJECT)
@@ -24,11 +26,23 @@ was_active(const char *state)
            g_strcmp0(state, "disconnecting") == 0;
 }
 
+/* Do not disturb (GNOME's "show-banners" off): only failures, which need the user, still
+ * pop up; that connections come and go can wait for the status window. */
+static gboolean
+quiet(DtNotifier *self)
+{
+    return self->desktop && !g_settings_get_boolean(self->desktop, "show-banners");
+}
+
 static void
 show(DtNotifier *self, const char *profile_id, const char *summary, const char *body,
      const char *icon, const char *category, NotifyUrgency urgency)
 {
     NotifyNotification *n = g_hash_table_lookup(self->shown, profile_id);
+    if (urgency != NOTIFY_URGENCY_CRITICAL && quiet(self)) {
+        g_debug("do not disturb: not showing “%s”", summary);
+        return;
+    }
     g_autofree char *icon_path =
         self->icon_dir ? g_strdup_printf("%s/hicolor/scalable/status/%s.svg", self->icon_dir, icon)
                        : g_strdup("network-vpn");
@@ -103,6 +117,40 @@ on_state_changed_cb(DtConnections *connections, const char *profile_id, const ch
     }
 }
 
+/* A failed attempt that will be dialled again: say so once per redial, with the reason. */
+static void
+on_changed_cb(DtConnections *connections, const char *profile_id, DtNotifier *self)
+{
+    DtDBusConnection1 *c = dt_connections_lookup(connections, profile_id);
+    if (!c || !notify_is_initted())
+        return;
+    if (g_strcmp0(dt_dbus_connection1_get_stage(c), "redial-wait") != 0)
+        return;
+    guint attempt = dt_dbus_connection1_get_attempt(c);
+    gpointer told = NULL;
+    if (g_hash_table_lookup_extended(self->redial_told, profile_id, NULL, &told) &&
+        GPOINTER_TO_UINT(told) == attempt)
+        return;
+    g_hash_table_insert(self->redial_told, g_strdup(profile_id), GUINT_TO_POINTER(attempt));
+
+    const char *reason = "", *words = "";
+    GVariant *err = dt_dbus_connection1_get_error(c);
+    if (err)
+        g_variant_get(err, "(&s&s)", &reason, &words);
+    g_autofree char *said = dt_connection_info_failure_words(words);
+    /* Translators: %s is the profile's name. */
+    g_autofree char *title =
+        g_strdup_printf(_("Redialing %s"), dt_dbus_connection1_get_profile_name(c));
+    /* Translators: the first %u counts the redials so far, the second is the limit. */
+    g_autofree char *count =
+        g_strdup_printf(_("Redial %u of %u."), attempt, dt_dbus_connection1_get_redial_attempts(c));
+    gboolean stop =
+        g_str_has_suffix(said, ".") || g_str_has_suffix(said, "!") || g_str_has_suffix(said, "?");
+    g_autofree char *body =
+        *said ? g_strdup_printf("%s%s %s", said, stop ? "" : ".", count) : g_strdup(count);
+    show(self, profile_id, title, body, "dialtone-connecting", "network", NOTIFY_URGENCY_NORMAL);
+}
+
 static void
 dt_notifier_dispose(GObject *object)
 {
@@ -113,6 +161,8 @@ dt_notifier_dispose(GObject *object)
     g_clear_object(&self->connections);
     g_clear_pointer(&self->shown, g_hash_table_unref);
     g_clear_pointer(&self->up, g_hash_table_unref);
+    g_clear_pointer(&self->redial_told, g_hash_table_unref);
+    g_clear_object(&self->desktop);
     G_OBJECT_CLASS(dt_notifier_parent_class)->dispose(object);
 }
 
@@ -135,6 +185,12 @@ dt_notifier_init(DtNotifier *self)
 {
     self->shown = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
     self->up = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    self->redial_told = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GSettingsSchemaSource *src = g_settings_schema_source_get_default();
+    g_autoptr(GSettingsSchema) schema =
+        src ? g_settings_schema_source_lookup(src, "org.gnome.desktop.notifications", TRUE) : NULL;
+    if (schema && g_settings_schema_has_key(schema, "show-banners"))
+        self->desktop = g_settings_new_full(schema, NULL, NULL);
 }
 
 DtNotifier *
@@ -147,5 +203,6 @@ dt_notifier_new(DtConnections *connections, const char *icon_dir)
     self->connections = g_object_ref(connections);
     self->icon_dir = g_strdup(icon_dir);
     g_signal_connect(connections, "state-changed", G_CALLBACK(on_state_changed_cb), self);
+    g_signal_connect(connections, "changed", G_CALLBACK(on_changed_cb), self);
     return self;
 }

@@ -15,7 +15,9 @@ app and, through AT-SPI:
   6. disconnects from the status window: row, notification, tray and the namespace agree;
   7. app.connect by name over D-Bus with no saved password: the prompt; a wrong password
      gives the failed notification with the next step, the row's reason, the tray's error;
-  8. again with the right password and Save password (now in the keyring); app.disconnect.
+  8. again with the right password and Save password (now in the keyring); app.disconnect;
+  9. do not disturb (show-banners off in dconf): no connected notification; then the server
+     is killed under the connection and the "Redialing" notification says "Redial 1 of 3".
 Screenshots of the main window, the editor, and the Details and Negotiation pages go to
 $DT_GUI_SHOTS.
 """
@@ -293,6 +295,35 @@ try:
     wait_for(lambda: label_starting(row, "Disconnected"), "the row to say Disconnected",
              CONNECT_TIMEOUT)
     check(True, "app.disconnect by name disconnects")
+
+    # 9. Do not disturb (GNOME's show-banners off, through the real dconf): connecting
+    # pops nothing up. Then, banners on again, the server dies under the connection: the
+    # helper redials per the profile's [Redial] and the app says so, once, with the count.
+    def gsettings_set(value):
+        subprocess.run(["gsettings", "set", "org.gnome.desktop.notifications", "show-banners",
+                        value], check=True)
+        wait_for(lambda: subprocess.run(["gsettings", "get", "org.gnome.desktop.notifications",
+                                         "show-banners"], capture_output=True,
+                                        text=True).stdout.strip() == value,
+                 "show-banners to read %s" % value)
+    gsettings_set("false")
+    before = len([x for x in notifications() if x[0] == "Office VPN connected"])
+    activate("connect", "Office VPN")
+    wait_for(lambda: label_starting(row, "Connected"), "the row to say Connected",
+             CONNECT_TIMEOUT)
+    gsettings_set("true")
+    after = len([x for x in notifications() if x[0] == "Office VPN connected"])
+    check(after == before, "do not disturb: no connected notification (%d → %d)" % (before, after))
+    subprocess.run(["pkill", "-KILL", "-x", "dialtone-server"], check=True)
+    n = wait_for(lambda: [x for x in notifications() if x[0] == "Redialing Office VPN"],
+                 "the redialing notification", CONNECT_TIMEOUT)
+    check(n[-1][1].endswith(". Redial 1 of 3."), "redialing notification: %r" % (n[-1],))
+    wait_for(lambda: label_starting(row, "Connecting"), "the row to say Connecting")
+    activate("disconnect", "Office VPN")
+    wait_for(lambda: label_starting(row, "Disconnected"), "the row to say Disconnected",
+             CONNECT_TIMEOUT)
+    check(len([x for x in notifications() if x[0] == "Redialing Office VPN"]) == 1,
+          "the redial was announced once")
     check(app_proc.poll() is None, "the app still runs")
 except SystemExit:
     if os.path.exists(os.path.join(WORK, "notify-monitor.log")):
