@@ -254,7 +254,7 @@ check_stateful_rx() {
 }
 CHECK=check_stateful_rx C_EXTRA=PreferStateful=true up_case v2-stateful-preferred \
     'require-mschap-v2 require-mppe-128 mppe-stateful' mschapv2 require-128 true false \
-    'MPPE 128-bit stateful' 'MPPE 128-bit stateless compression enabled'
+    'MPPE 128-bit, stateless sending, stateful receiving' 'MPPE 128-bit stateless compression enabled'
 # No encryption on either side: CCP then offers Deflate and BSD-Compress, which we reject.
 up_case no-encryption 'require-mschap-v2 nomppe' mschapv2 none false true \
     'no encryption' 'remote IP address 198\.51\.100\.1[0-9]'
