@@ -259,6 +259,12 @@ dt_status_window_dispose(GObject *object)
     if (self->connections)
         g_signal_handlers_disconnect_by_data(self->connections, self);
     g_clear_object(&self->connections);
+    /* GTK 3 tells assistive technologies that each page went away only after the notebook
+     * let go of it, and answering their questions then asks the notebook for a tab the page
+     * no longer has: a critical warning on every close while a screen reader listens. With
+     * the tabs hidden the page's accessible does not ask. */
+    if (self->notebook)
+        gtk_notebook_set_show_tabs(self->notebook, FALSE);
     G_OBJECT_CLASS(dt_status_window_parent_class)->dispose(object);
 }
 

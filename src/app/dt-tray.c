@@ -112,7 +112,7 @@ activate_app_action(GtkMenuItem *item, gpointer user_data)
                                    target ? g_variant_new_string(target) : NULL);
 }
 
-static void
+static GtkWidget *
 add_item(DtTray *self, const char *label, const char *action, const char *target,
          gboolean sensitive)
 {
@@ -123,16 +123,20 @@ add_item(DtTray *self, const char *label, const char *action, const char *target
     gtk_widget_set_sensitive(item, sensitive);
     g_signal_connect(item, "activate", G_CALLBACK(activate_app_action), self);
     gtk_menu_shell_append(GTK_MENU_SHELL(self->menu), item);
+    return item;
 }
 
 static void
 rebuild_menu(DtTray *self)
 {
     g_autofree char *summary = NULL;
+    GtkWidget *status;
     gboolean available = dt_connections_is_available(self->connections);
     guint n = g_list_model_get_n_items(G_LIST_MODEL(self->list));
 
-    /* A new menu each time: the indicator drops the old one and exports the new layout. */
+    /* A new menu each time: the indicator drops the old one and exports the new layout. The
+     * old Status… item goes with it, so it must not stay the activation target. */
+    app_indicator_set_secondary_activate_target(self->indicator, NULL);
     self->menu = gtk_menu_new();
     for (guint i = 0; i < n; i++) {
         g_autoptr(DtProfileItem) item = g_list_model_get_item(G_LIST_MODEL(self->list), i);
@@ -148,11 +152,15 @@ rebuild_menu(DtTray *self)
     overall_state(self, &summary);
     if (summary)
         add_item(self, summary, "status", "", FALSE);
-    add_item(self, _("Status…"), "status", "", TRUE);
+    status = add_item(self, _("Status…"), "status", "", TRUE);
     add_item(self, _("Open Dialtone"), "show-window", NULL, TRUE);
     add_item(self, _("Quit"), "quit", NULL, TRUE);
     gtk_widget_show_all(self->menu);
     app_indicator_set_menu(self->indicator, GTK_MENU(self->menu));
+    /* Activating the icon opens the status window. StatusNotifierItem hosts show the menu on
+     * a click (ayatana exports the item as a menu and has no Activate of its own); the other
+     * activation, a middle click (SecondaryActivate) or the XEmbed icon's, is Status…. */
+    app_indicator_set_secondary_activate_target(self->indicator, status);
     update_icon(self);
 }
 

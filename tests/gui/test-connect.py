@@ -15,7 +15,8 @@ app and, through AT-SPI:
   6. disconnects from the status window: row, notification, tray and the namespace agree;
   7. app.connect by name over D-Bus with no saved password: the prompt; a wrong password
      gives the failed notification with the next step, the row's reason, the tray's error;
-  8. again with the right password and Save password (now in the keyring); app.disconnect;
+  8. again with the right password and Save password (now in the keyring); activating the
+     tray icon opens the status window; app.disconnect;
   9. do not disturb (show-banners off in dconf): no connected notification; then the server
      is killed under the connection and the "Redialing" notification says "Redial 1 of 3".
 Screenshots of the main window, the editor, and the Details and Negotiation pages go to
@@ -245,6 +246,8 @@ try:
                                     capture_output=True).returncode != 0,
              "the tunnel interface %s to go" % iface)
     check(True, "the tunnel interface %s is gone from the client namespace" % iface)
+    click(named(status, "Close", "push button"))
+    wait_for(lambda: frame(app, "Office VPN — Status") is None, "the status window to close")
 
     # 7. app.connect by name over D-Bus (as a .desktop action would), with no saved
     # password: the prompt, a wrong password, the failure in words with the next step.
@@ -288,6 +291,15 @@ try:
     wait_for(lambda: tray_prop("IconName").startswith("dialtone-strong"),
              "the tray's connected icon")
     check(True, "connected with the prompted password; the tray left its error state")
+    # Activating the tray icon (SecondaryActivate: a middle click, or the XEmbed icon's
+    # activation) opens the status window of the connection.
+    name, path = tray_item()
+    bus.call_sync(name, "/" + path, "org.kde.StatusNotifierItem", "SecondaryActivate",
+                  GLib.Variant("(ii)", (0, 0)), None, Gio.DBusCallFlags.NONE, 5000, None)
+    status = wait_for(lambda: frame(app, "Office VPN — Status"),
+                      "the status window opened from the tray")
+    wait_for(lambda: label_starting(status, "Status: Connected"), "it to say Connected")
+    check(True, "activating the tray icon opens the connection's status window")
     got = subprocess.run(["secret-tool", "lookup", "profile", pid, "user", "alice"],
                          capture_output=True, text=True)
     check(got.stdout == PASSWORD, "Save password in the prompt put it in the keyring")
