@@ -121,7 +121,12 @@ run_case() {
     fi
     wait "$LINK_PID" || rc=$?
     LINK_PID=""
-    [ "$rc" -eq 7 ] || { cat "$DT_TMP/link.err" >&2; dt_fail "$name: exit $rc, want 7 (timeout)"; }
+    [ "$rc" -eq 7 ] || {
+        cat "$DT_TMP/link.err" >&2
+        echo "--- server" >&2
+        cat "$DT_TMP/server.log" >&2
+        dt_fail "$name: exit $rc, want 7 (timeout)"
+    }
     grep -q "reason=echo-timeout" "$DT_TMP/link.err" ||
         { cat "$DT_TMP/link.err" >&2; dt_fail "$name: no reason=echo-timeout"; }
     grep -qi "stopped answering" "$DT_TMP/link.err" ||
