@@ -45,7 +45,7 @@ cleanup() {
     rm -rf "$TMP"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM
+trap 'exit 130' INT TERM
 fail() {
     echo "FAIL: $*" >&2
     exit 1
@@ -149,7 +149,7 @@ gdbus wait --system --timeout 10 org.dialtone.Helper1 || fail "helper: $(cat "$T
 export DT_GUI_NS_CLIENT="$NS_C" DT_GUI_NOTIFICATIONS="$NOTIFYD"
 rc=0
 "$HERE/gui-session.sh" "$APP" "$TEST" || rc=$?
-if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ "$rc" -ne 130 ]; then
     echo "--- helper log"
     tail -n 40 "$TMP/helper.log"
     echo "--- server log"

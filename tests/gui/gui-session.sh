@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # gui-session.sh APP TEST.py — run a GUI test in a throw-away desktop session:
-# Xvfb on a free display, a private session bus, private HOME and XDG dirs
+# Xvfb on a free display (or, for tools/demo, the display DT_GUI_DISPLAY names), a
+# private session bus, private HOME and XDG dirs
 # (so profiles and keyrings never touch the real user's), and a real
 # gnome-keyring-daemon, unlocked up front (a locked or missing default
 # collection would start a prompter and hang; see
@@ -43,13 +44,22 @@ trap 'exit 130' INT TERM
 mkdir -p "$work"/{runtime,home,config,data,cache}
 chmod 700 "$work/runtime"
 
-exec 5>"$work/display"
-Xvfb -displayfd 5 -screen 0 1280x800x24 -nolisten tcp -noreset >"$work/xvfb.log" 2>&1 &
-pids+=($!)
-exec 5>&-
-for _ in $(seq 200); do [ -s "$work/display" ] && break; sleep 0.05; done
-[ -s "$work/display" ] || { echo "Xvfb did not start"; cat "$work/xvfb.log"; exit 1; }
-export DISPLAY=":$(head -n1 "$work/display")"
+if [ -n "${DT_GUI_DISPLAY:-}" ]; then
+    # tools/demo on a real desktop: the user's X display (with its cookie, found before HOME
+    # below becomes the private one). Everything else stays private.
+    export DISPLAY=$DT_GUI_DISPLAY
+    if [ -z "${XAUTHORITY:-}" ] && [ -f "$HOME/.Xauthority" ]; then
+        export XAUTHORITY="$HOME/.Xauthority"
+    fi
+else
+    exec 5>"$work/display"
+    Xvfb -displayfd 5 -screen 0 1280x800x24 -nolisten tcp -noreset >"$work/xvfb.log" 2>&1 &
+    pids+=($!)
+    exec 5>&-
+    for _ in $(seq 200); do [ -s "$work/display" ] && break; sleep 0.05; done
+    [ -s "$work/display" ] || { echo "Xvfb did not start"; cat "$work/xvfb.log"; exit 1; }
+    export DISPLAY=":$(head -n1 "$work/display")"
+fi
 
 cat >"$work/session.conf" <<CONF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
