@@ -96,6 +96,7 @@ dt_helper_start() { # NS HELPER LINK [ARGS...]
         2>>"$DT_TMP/helper.log" &
     HELPER_PID=$!
     DT_PIDS+=($HELPER_PID)
+    dt_show_on_fail "$DT_TMP/helper.log"
     for _ in $(seq 200); do
         gdbus call --system --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
             --method org.freedesktop.DBus.NameHasOwner org.dialtone.Helper1 2>/dev/null |

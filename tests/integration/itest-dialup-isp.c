@@ -205,7 +205,12 @@ main(int argc, char **argv)
         return 1;
     }
     fcntl(master, F_SETFL, O_NONBLOCK);
-    printf("ready pty=%s\n", ptsname(master));
+    char pts[64];
+    if (ptsname_r(master, pts, sizeof pts) != 0) {
+        perror("itest-dialup-isp: ptsname_r");
+        return 1;
+    }
+    printf("ready pty=%s\n", pts);
     fflush(stdout);
 
     if (dt_crypto_new(&crypto) != DT_CRYPTO_OK) {

@@ -132,8 +132,25 @@ dt_wait() {
     return 1
 }
 
+# dt_show_on_fail FILE...: logs whose tails dt_fail prints, so that a failure seen once (in CI,
+# under load) can be understood from its output alone.
+DT_FAIL_LOGS=()
+dt_show_on_fail() {
+    local f g
+    for f in "$@"; do
+        for g in "${DT_FAIL_LOGS[@]}"; do [ "$g" != "$f" ] || continue 2; done
+        DT_FAIL_LOGS+=("$f")
+    done
+}
+
 dt_fail() {
     echo "FAIL: $*" >&2
+    local f
+    for f in "${DT_FAIL_LOGS[@]}"; do
+        [ -s "$f" ] || continue
+        echo "--- last lines of ${f##*/}" >&2
+        tail -n 40 "$f" >&2
+    done
     exit 1
 }
 

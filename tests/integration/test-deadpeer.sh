@@ -52,6 +52,7 @@ EchoInterval=1
 EchoFailures=3
 CONF
 
+dt_show_on_fail "$DT_TMP/server.log"
 SRV_PID=""
 LINK_PID=""
 start_server() {
@@ -121,12 +122,7 @@ run_case() {
     fi
     wait "$LINK_PID" || rc=$?
     LINK_PID=""
-    [ "$rc" -eq 7 ] || {
-        cat "$DT_TMP/link.err" >&2
-        echo "--- server" >&2
-        cat "$DT_TMP/server.log" >&2
-        dt_fail "$name: exit $rc, want 7 (timeout)"
-    }
+    [ "$rc" -eq 7 ] || { cat "$DT_TMP/link.err" >&2; dt_fail "$name: exit $rc, want 7 (timeout)"; }
     grep -q "reason=echo-timeout" "$DT_TMP/link.err" ||
         { cat "$DT_TMP/link.err" >&2; dt_fail "$name: no reason=echo-timeout"; }
     grep -qi "stopped answering" "$DT_TMP/link.err" ||

@@ -78,11 +78,15 @@ start_isp() {
     : >"$DT_TMP/isp.log"
     "$ISP" "$DEV" "$1" "$2" bob "$PASSWORD" "${@:3}" >"$DT_TMP/isp.out" 2>"$DT_TMP/isp.log" &
     ISP_PID=$!
-    dt_wait 100 grep -q '^ready pty=' "$DT_TMP/isp.out" || {
-        cat "$DT_TMP/isp.log" >&2
+    dt_wait 100 grep -q '^ready pty=/dev/.' "$DT_TMP/isp.out" || {
+        cat "$DT_TMP/isp.out" "$DT_TMP/isp.log" >&2
         dt_fail "the fake ISP did not start"
     }
     PTY=$(sed -n 's/^ready pty=//p' "$DT_TMP/isp.out")
+    [ -n "$PTY" ] || {
+        od -c "$DT_TMP/isp.out" | head >&2
+        dt_fail "the fake ISP said ready but named no pty"
+    }
     LOCK="$LOCK_DIR/LCK..${PTY#/dev/}"
     LOCK=${LOCK//pts\//pts_}
 }

@@ -76,6 +76,7 @@ dt_polkit_start
 
 ip netns exec "$NS_S" "$SERVER" --config "$DT_TMP/server.conf" 2>"$DT_TMP/server.log" &
 DT_PIDS+=($!)
+dt_show_on_fail "$DT_TMP/server.log"
 dt_wait 100 grep -q "event=listen" "$DT_TMP/server.log" || dt_fail "dialtone-server did not start"
 
 dt_helper_start "$NS_C" "$HELPER" "$LINK"
