@@ -53,7 +53,7 @@ if [ -n "${DT_GUI_DISPLAY:-}" ]; then
     fi
 else
     exec 5>"$work/display"
-    Xvfb -displayfd 5 -screen 0 1280x800x24 -nolisten tcp -noreset >"$work/xvfb.log" 2>&1 &
+    Xvfb -displayfd 5 -screen 0 "${DT_GUI_SCREEN:-1280x800}x24" -nolisten tcp -noreset >"$work/xvfb.log" 2>&1 &
     pids+=($!)
     exec 5>&-
     for _ in $(seq 200); do [ -s "$work/display" ] && break; sleep 0.05; done
