@@ -2,6 +2,12 @@
 #include "dt-mtu.h"
 
 #include "dt-buf.h"
+#include "dt-gre.h"
+#include "dt-mppe.h"
+
+/* The layers' own figures. */
+_Static_assert(DT_MTU_GRE_HEADER == DT_GRE_HEADER_MAX, "GRE header with seq and ack");
+_Static_assert(DT_MTU_MPPE_OVERHEAD == DT_MPPE_OVERHEAD, "MPPE header and inner protocol");
 
 #define IPPROTO_TCP_NUMBER 6
 #define LCP_DEFAULT_MRU 1500 /* RFC 1661 §6.1 */

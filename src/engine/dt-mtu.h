@@ -3,8 +3,11 @@
  * An IP packet from the TUN leaves the machine wrapped several times (RFC 2637 §4.1,
  * RFC 1661 §2, RFC 3078 §3):
  *
- *   outer IPv4 (20) | GRE with seq+ack (16) | FF 03 (2, 0 with ACFC) | protocol (2, 1 with PFC)
+ *   outer IPv4 (20) | GRE with seq+ack (16) | FF 03 (2, 0 with ACFC) | protocol (2)
  *   | MPPE header (2) | inner protocol (2) | IP packet …
+ *
+ * (dt-session-data.c always writes 00 FD and the inner protocol in full; plain IP without CCP
+ * goes as FF 03 00 21, or 21 alone with ACFC and PFC.)
  *
  * The whole must fit the path under the tunnel (1500 on Ethernet, the dial-up link's MTU when
  * PPTP runs over a DialFirst PPP link), and the PPP Information field (MPPE header, inner
@@ -29,7 +32,7 @@
 #define DT_MTU_IPV6_HEADER 40  /* the outer header, no extension headers (RFC 8200) */
 #define DT_MTU_GRE_HEADER 16   /* enhanced GRE with sequence and acknowledgment (RFC 2637 §4.1) */
 #define DT_MTU_MPPE_OVERHEAD 4 /* MPPE/MPPC header (2) + inner protocol (2): pppd's MPPE_PAD */
-/* MPPC sends what would grow as is (RFC 2118 §3; dt-mppc.c send_uncompressed), so a compressed
+/* MPPC sends what would grow as is (RFC 2118; dt-mppc.c send_uncompressed), so a compressed
  * packet is never longer than the plain one. */
 #define DT_MTU_MPPC_EXPANSION 0
 #define DT_MTU_MIN 68 /* the least an IPv4 link must carry (RFC 791) */

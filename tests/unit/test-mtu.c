@@ -19,8 +19,8 @@ typedef struct {
 /* Each figure by hand: path − outer IP − GRE − PPP header − (MPPE header + inner protocol),
  * then the peer's MRU (less the same 4 with MPPE) and the profile's PPP MTU as caps. */
 static const MtuCase mtu_cases[] = {
-    /* 1500 − 20 − 16 − (FF 03 00 FD) 4 − 4 = 1456: Linux and Windows leave ACFC off under
-     * MPPE in practice, so this is the usual figure over Ethernet. */
+    /* 1500 − 20 − 16 − (FF 03 00 FD) 4 − 4 = 1456, when the peer did not ask for ACFC (a
+     * Dialtone server does not); 1458 when it did. */
     {"ethernet, MPPE, FF 03 00 FD", {1500, V4, GRE, 4, true, 1500, 0}, 1456},
     {"ethernet, MPPE, ACFC", {1500, V4, GRE, 2, true, 1500, 0}, 1458},
     /* Plain IP: 1500 − 20 − 16 − 4 = 1460; with ACFC and PFC only 0x21 remains: 1463. */
