@@ -1,8 +1,9 @@
 /* dt-session-data.c — the data path of a DtSession: TUN ⇄ PPP ⇄ CCP ⇄ GRE.
  *
  * Per packet this file does a constant amount of work and no allocation or
- * logging: counters only.  Layout of an outgoing packet, built backwards
- * in the caller's headroom (RFC 2637 §4.1, RFC 1661 §2, RFC 3078 §3):
+ * logging: counters only.  TCP SYNs get their MSS clamped to the MTU both ways
+ * (dt_mtu_clamp_mss), in place, before encryption and after decryption.  Layout of an outgoing
+ * packet, built backwards in the caller's headroom (RFC 2637 §4.1, RFC 1661 §2, RFC 3078 §3):
  *
  *   GRE (8–16) | FF 03 | 00 FD | A B C D ccount | inner protocol | IP …
  *                                               \___ MPPE: RC4 ___/
@@ -59,6 +60,8 @@ dt_session_tun_input(DtSession *s, uint8_t *ip, size_t len, size_t headroom, DtT
         s->stats.tx_too_big++;
         return false;
     }
+    if (!s->cfg.no_mss_clamp && dt_mtu_clamp_mss(ip, len, s->sum.mtu) == DT_MSS_CLAMPED)
+        s->stats.tx_mss_clamped++;
     uint8_t *frame;
     size_t flen;
     if (s->ccp && dt_ccp_tx_active(s->ccp)) {
@@ -143,6 +146,22 @@ next_frame(DtSession *s, uint8_t **frame, size_t *len)
     return false;
 }
 
+/* The peer's SYNs too: its MSS tells our hosts how large to send (RFC 9293 §3.7.1).  What
+ * MPPC decompressed sits in its history, which later packets copy from as the peer's history
+ * holds it: a SYN to clamp there is clamped in a copy. */
+static void
+clamp_received(DtSession *s, bool via_ccp, uint8_t **info, size_t len)
+{
+    if (via_ccp && dt_ccp_result(s->ccp)->rx.mppc) {
+        if (len > sizeof(s->rx_clamp) || dt_mtu_check_mss(*info, len, s->sum.mtu) != DT_MSS_CLAMPED)
+            return;
+        memcpy(s->rx_clamp, *info, len);
+        *info = s->rx_clamp;
+    }
+    if (dt_mtu_clamp_mss(*info, len, s->sum.mtu) == DT_MSS_CLAMPED)
+        s->stats.rx_mss_clamped++;
+}
+
 /* One PPP frame: control frames go to the link, datagrams come back as an
  * IP packet when they are acceptable under the policy. */
 static bool
@@ -188,6 +207,8 @@ process_frame(DtSession *s, uint8_t *frame, size_t flen, uint8_t **pkt, size_t *
         s->stats.rx_not_ip++;
         return false;
     }
+    if (!s->cfg.no_mss_clamp && s->sum.mtu)
+        clamp_received(s, proto != in.protocol, &info, ilen);
     *pkt = info;
     *len = ilen;
     s->stats.rx_packets++;

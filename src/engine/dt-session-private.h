@@ -51,6 +51,7 @@ struct DtSession {
     size_t rx_first_len;
     bool rx_pop_pending;
     uint8_t rx_copy[DT_SESSION_MAX_PACKET];
+    uint8_t rx_clamp[DT_SESSION_MAX_PACKET]; /* a SYN out of the MPPC history, clamped */
 
     DtTime now;
     DtTime started_at;

@@ -197,6 +197,26 @@ begin_ppp(DtSession *s)
     dt_ppp_lower_up(s->ppp, s->now);
 }
 
+/* The layers as dt-session-data.c frames them: with CCP, FF 03 unless the peer took ACFC, then
+ * 00 FD uncompressed; without, what dt_ppp_write_header() writes for IP. */
+static uint16_t
+stack_mtu(DtSession *s, const DtLcpNegotiated *l)
+{
+    bool ccp = s->ccp && dt_ccp_tx_active(s->ccp);
+    DtMtuStack st = {
+        .path_mtu = s->cfg.path_mtu,
+        .outer_header = s->cfg.path_ipv6 ? DT_MTU_IPV6_HEADER : DT_MTU_IPV4_HEADER,
+        .gre_header = DT_MTU_GRE_HEADER,
+        .ppp_header = ccp ? (uint16_t)((l->remote.acfc ? 0 : 2) + 2)
+                          : (uint16_t)dt_ppp_header_len(s->ppp, DT_PPP_PROTO_IPV4),
+        .ccp = ccp,
+        .peer_mru = l->remote.mru,
+        .local_mtu = s->cfg.mtu,
+    };
+    s->sum.path_mtu = st.path_mtu ? st.path_mtu : DT_MTU_ETHERNET;
+    return dt_mtu_compute(&st);
+}
+
 static void
 check_network(DtSession *s)
 {
@@ -209,15 +229,15 @@ check_network(DtSession *s)
     const DtLcpNegotiated *l = dt_ppp_lcp(s->ppp);
     s->sum.mru = l->local.mru;
     s->sum.peer_mru = l->remote.mru;
-    uint16_t overhead = (s->ccp && dt_ccp_tx_active(s->ccp)) ? DT_CCP_OVERHEAD : 0;
-    s->sum.mtu = (uint16_t)(l->remote.mru > overhead ? l->remote.mru - overhead : 0);
+    s->sum.mtu = stack_mtu(s, l);
     if (s->sum.mtu > DT_SESSION_MAX_PACKET - DT_SESSION_HEADROOM)
         s->sum.mtu = DT_SESSION_MAX_PACKET - DT_SESSION_HEADROOM;
     if (!s->sum.ccp_up)
         snprintf(s->sum.description, sizeof(s->sum.description), "no encryption or compression");
     s->network_at = s->now;
     set_stage(s, DT_SESSION_STAGE_NETWORK_UP);
-    dt_session_log(s, "layer=session event=network-up mtu=%u %s", s->sum.mtu, s->sum.description);
+    dt_session_log(s, "layer=session event=network-up mtu=%u path_mtu=%u peer_mru=%u %s",
+                   s->sum.mtu, s->sum.path_mtu, s->sum.peer_mru, s->sum.description);
     DtSessionEvent *e = push_event(s, DT_SESSION_EVENT_NEGOTIATED);
     if (e)
         e->u.summary = s->sum;

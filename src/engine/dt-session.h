@@ -66,6 +66,7 @@
 #include "dt-ccp-mppe.h"
 #include "dt-gre.h"
 #include "dt-mppe.h"
+#include "dt-mtu.h"
 #include "dt-ppp.h"
 #include "dt-pptp-ctrl.h"
 
@@ -126,6 +127,17 @@ typedef struct {
     /* With allow_stateful: ask for stateful mode (leave H out of our request),
      * as older Windows does; dt-ccp-mppe alone always asks for stateless. */
     bool prefer_stateful;
+
+    /* The TUN MTU (dt-mtu.h): the MTU of the path to the peer (the route's, or the dial-up
+     * link's under DialFirst; 0 → DT_MTU_ETHERNET), whether that path is IPv6 (a 40-octet
+     * outer header instead of 20), and the profile's PPP.MTU as a cap on the PPP frames we
+     * send (0: none), as pppd's "mtu". */
+    uint16_t path_mtu;
+    bool path_ipv6;
+    uint16_t mtu;
+    /* TCP SYNs crossing the link get their MSS lowered to what the MTU carries (dt-mtu.h),
+     * both ways; true turns that off. */
+    bool no_mss_clamp;
 } DtSessionConfig;
 
 typedef enum {
@@ -170,10 +182,12 @@ typedef struct {
     bool ipv6;
     uint8_t local_iid[8];
     uint8_t peer_iid[8];
-    /* LCP: our MRU, the peer's MRU, and the TUN MTU: the peer's MRU less
-     * DT_MPPE_OVERHEAD when CCP frames what we send. */
+    /* LCP: our MRU, the peer's MRU, the path MTU under the tunnel, and the TUN MTU that
+     * dt_mtu_compute() makes of them (the largest IP packet that fits both the path and the
+     * peer's MRU). */
     uint16_t mru;
     uint16_t peer_mru;
+    uint16_t path_mtu;
     uint16_t mtu;
 } DtSessionSummary;
 
@@ -248,6 +262,9 @@ typedef struct {
     /* MPPC: octets before and after compression (ratio = in / out). */
     uint64_t mppc_in;
     uint64_t mppc_out;
+    /* TCP SYNs whose MSS was lowered to fit the MTU (dt_mtu_clamp_mss), each way. */
+    uint64_t tx_mss_clamped;
+    uint64_t rx_mss_clamped;
     uint64_t errors; /* every drop above that means something is wrong */
     /* Milliseconds since dt_session_start(), and since NETWORK_UP (0 before). */
     uint64_t duration_ms;

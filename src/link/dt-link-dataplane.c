@@ -431,6 +431,9 @@ fill_config(Dp *dp, DtSessionConfig *cfg)
     cfg->ppp.user = run->profile.user;
     cfg->ppp.password = run->secret.text;
     cfg->ppp.enable_ipv6cp = run->profile.ipv6;
+    /* The TUN MTU fits the path the GRE packets take (dt-mtu.h). */
+    cfg->path_mtu = run->path_mtu;
+    cfg->path_ipv6 = run->server.family == AF_INET6;
 }
 
 static int
@@ -504,10 +507,12 @@ dt_link_dataplane_run(DtLinkRun *run)
         DtSessionStats st;
         dt_session_stats(dp->session, dt_io_now(), &st);
         dt_log("stage=stats tx_packets=%llu tx_octets=%llu rx_packets=%llu rx_octets=%llu "
-               "gre_lost=%llu gre_reordered=%llu errors=%llu duration_ms=%llu",
+               "gre_lost=%llu gre_reordered=%llu tx_mss_clamped=%llu rx_mss_clamped=%llu "
+               "errors=%llu duration_ms=%llu",
                (unsigned long long)st.tx_packets, (unsigned long long)st.tx_octets,
                (unsigned long long)st.rx_packets, (unsigned long long)st.rx_octets,
                (unsigned long long)st.gre_lost, (unsigned long long)st.gre_reordered,
+               (unsigned long long)st.tx_mss_clamped, (unsigned long long)st.rx_mss_clamped,
                (unsigned long long)st.errors, (unsigned long long)st.duration_ms);
     }
     rc = 0;

@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define PPTP_PORT 1723 /* RFC 2637 §2 */
@@ -50,6 +52,22 @@ fail_with(DtLinkRun *run, int status, const char *fmt, ...)
     return status;
 }
 
+/* The MTU of the path the control connection took (IP_MTU / IPV6_MTU on a connected socket:
+ * the route's or the device's MTU, or what path MTU discovery learnt): GRE goes the same way.
+ * Under DialFirst it is the dial-up link's, its ISP's MRU.  0 when the kernel does not say. */
+static uint16_t
+query_path_mtu(const DtLinkRun *run)
+{
+    int mtu = 0;
+    socklen_t len = sizeof mtu;
+    int rc = run->server.family == AF_INET6
+                 ? getsockopt(run->tcp.fd, IPPROTO_IPV6, IPV6_MTU, &mtu, &len)
+                 : getsockopt(run->tcp.fd, IPPROTO_IP, IP_MTU, &mtu, &len);
+    if (rc < 0 || mtu <= 0 || mtu > UINT16_MAX)
+        return 0;
+    return (uint16_t)mtu;
+}
+
 /* Resolve, pin, connect; the exit status on failure. */
 static int
 reach_server(DtLinkRun *run)
@@ -81,6 +99,8 @@ reach_server(DtLinkRun *run)
                             run->options->connect_timeout_ms, run->sigfd, &err);
         if (rc == 0) {
             run->server = addrs[i];
+            run->path_mtu = query_path_mtu(run);
+            dt_log("stage=connect path_mtu=%u", run->path_mtu);
             return 0;
         }
         if (rc == -ECANCELED) {

@@ -63,6 +63,7 @@ struct DtLinkRun {
     bool netcfg_ready;
     DtInetAddr server;
     char server_text[DT_INET_STRLEN];
+    uint16_t path_mtu; /* under the tunnel, once connected (0: unknown); dt-mtu.h */
     DtTcp tcp;
     DtGreSock gre;
     DtTun tun;

@@ -25,6 +25,9 @@ dt_session_config_from_policy(DtSessionConfig *cfg, DtSessionRole role, const Dt
                           ((p->strengths & DT_POLICY_STRENGTH_40) ? DT_MPPE_BIT_L : 0);
     cfg->prefer_stateful = p->prefer_stateful;
     cfg->ppp.lcp.mru = (uint16_t)p->mru;
+    /* PPP.MTU caps the frames we send, as pppd's "mtu" does; the TUN MTU is that, the peer's
+     * MRU and the path, less the layers in between (dt_mtu_compute). */
+    cfg->mtu = (uint16_t)p->mtu;
     cfg->ppp.lcp.echo_interval_ms = p->echo_interval * 1000u;
     cfg->ppp.lcp.echo_failures = p->echo_failures;
     cfg->ppp.idle_ms = p->idle_disconnect * 1000u;

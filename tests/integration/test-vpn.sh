@@ -3,7 +3,8 @@
 #
 # SET "policies" (the default): every policy case and the failure cases. SET "loss": the data
 # phase with 1 % and 5 % random GRE loss (nftables numgen) and with reordering (an htb slow lane
-# that nftables sends a random tenth of the GRE packets through), stateless and stateful.
+# that nftables sends a random tenth of the GRE packets through), stateless and stateful. SET
+# "mss": the TUN MTU from a 1200-octet path and the MSS clamp, seen by tshark on both TUNs.
 #
 # A client namespace runs dialtone-link --standalone against dialtone-server in a server
 # namespace, joined by veth. For each policy case: 10 MB through the tunnel must arrive
@@ -268,6 +269,81 @@ run_case() {
         echo "   marker absent from $(wc -l <"$DT_TMP/payloads.hex") GRE payloads"
     fi
 }
+
+# syn_mss PCAP ACK(0|1): the MSS of the SYN (0) or SYN-ACK (1) in a capture of port 5001.
+syn_mss() {
+    tshark -r "$1" -Y "tcp.flags.syn == 1 && tcp.flags.ack == $2" -T fields \
+        -e tcp.options.mss_val 2>/dev/null | head -n 1
+}
+
+# SET "mss" (issue 12): the TUN MTU from the path under the tunnel, and MSS clamping. Both veth
+# ends carry 1200 octets. The client learns that from its control connection, so its TUN gets
+# 1200 - IPv4 20 - GRE 16 - FF 03 00 FD 4 - MPPE header and inner protocol 4 = 1156. The server
+# knows no path (it assumes Ethernet) and the client's MRU 1400 caps it: 1400 - 4 = 1396. Its
+# kernel answers a SYN with MSS 1356 (1396 - 40), which the client's link lowers to 1116
+# (1156 - 40) on the way in: tshark on each side's TUN sees both figures.
+if [ "$SET" = mss ]; then
+    command -v jq >/dev/null || dt_skip "no jq"
+    ip -n "$NS_C" link set "$VC" mtu 1200
+    ip -n "$NS_S" link set "$VS" mtu 1200
+    start_server mschapv2 require-128 false false
+    write_profile mschapv2 require-128 false false
+    start_link "$DT_TMP/password"
+    dt_wait 300 grep -q "^Connected to" "$DT_TMP/link.out" || {
+        cat "$DT_TMP/link.err" "$DT_TMP/server.log" >&2
+        dt_fail "mss: the link did not come up in 15 s"
+    }
+    grep -q "stage=connect path_mtu=1200" "$DT_TMP/link.err" || {
+        cat "$DT_TMP/link.err" >&2
+        dt_fail "mss: the link did not learn the 1200-octet path"
+    }
+    cmtu=$(ip -n "$NS_C" -j link show | jq -r '[.[] | select(.ifname | test("^dt[0-9]"))][0].mtu')
+    smtu=$(ip -n "$NS_S" -j link show | jq -r '[.[] | select(.ifname | test("^dtsrv"))][0].mtu')
+    [ "$cmtu" = 1156 ] || dt_fail "mss: client TUN MTU $cmtu, want 1156"
+    [ "$smtu" = 1396 ] || dt_fail "mss: server TUN MTU $smtu, want 1396"
+    echo "== mss: path 1200: client TUN MTU $cmtu, server TUN MTU $smtu"
+    pids=""
+    for side in c s; do
+        ns=$NS_C
+        [ $side = s ] && ns=$NS_S
+        : >"$DT_TMP/ts-$side.err"
+        ip netns exec "$ns" tshark -i any -f "tcp port 5001" -w "$DT_TMP/syn-$side.pcap" -q \
+            2>"$DT_TMP/ts-$side.err" &
+        pids="$pids $!"
+        dt_wait 200 grep -q "Capturing on" "$DT_TMP/ts-$side.err" || dt_fail "tshark did not start"
+    done
+    rm -f "$DT_TMP/received"
+    ip netns exec "$NS_S" socat -u TCP-LISTEN:5001,bind=198.51.100.1,reuseaddr \
+        "CREATE:$DT_TMP/received" &
+    rx_pid=$!
+    dt_wait 100 sh -c "ip netns exec $NS_S ss -ltn | grep -q :5001"
+    timeout 30 ip netns exec "$NS_C" socat -u "OPEN:$DT_TMP/payload-small" TCP:198.51.100.1:5001 ||
+        dt_fail "mss: the transfer failed"
+    for _ in $(seq 200); do kill -0 "$rx_pid" 2>/dev/null || break; sleep 0.05; done
+    got=$(sha256sum <"$DT_TMP/received" | cut -d' ' -f1)
+    [ "$got" = "$WANT_SMALL" ] || dt_fail "mss: received data differs"
+    sleep 0.3
+    for pid in $pids; do kill -INT "$pid"; wait "$pid" 2>/dev/null || true; done
+    kill -TERM "$LINK_PID"
+    wait_link_exit
+    [ "$LINK_RC" -eq 0 ] || { cat "$DT_TMP/link.err" >&2; dt_fail "mss: exit $LINK_RC after SIGTERM"; }
+    stop_server
+    assert_clean mss
+    c_syn=$(syn_mss "$DT_TMP/syn-c.pcap" 0)
+    s_syn=$(syn_mss "$DT_TMP/syn-s.pcap" 0)
+    s_synack=$(syn_mss "$DT_TMP/syn-s.pcap" 1)
+    c_synack=$(syn_mss "$DT_TMP/syn-c.pcap" 1)
+    echo "   SYN: MSS $c_syn leaving the client, $s_syn reaching the server;" \
+        "SYN-ACK: $s_synack leaving the server, $c_synack reaching the client"
+    [ "$c_syn" = 1116 ] && [ "$s_syn" = 1116 ] || dt_fail "mss: SYN MSS $c_syn/$s_syn, want 1116"
+    [ "$s_synack" = 1356 ] || dt_fail "mss: the server's kernel sent MSS $s_synack, want 1356"
+    [ "$c_synack" = 1116 ] || dt_fail "mss: the SYN-ACK reached the client with MSS $c_synack, want 1116"
+    stats=$(grep -h "stage=stats" "$DT_TMP/link.err" | tail -n 1)
+    grep -q "rx_mss_clamped=1 " <<<"$stats" || dt_fail "mss: the link did not count the clamp: $stats"
+    echo "   2 MiB byte-identical; $(grep -o 'tx_mss_clamped=[0-9]* rx_mss_clamped=[0-9]*' <<<"$stats")"
+    echo "PASS"
+    exit 0
+fi
 
 STATEFUL="PreferStateful=true"
 if [ "$SET" = loss ]; then

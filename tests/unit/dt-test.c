@@ -2,6 +2,7 @@
 #include "dt-test.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static DtCrypto *crypto;
 
@@ -87,4 +88,85 @@ dt_test_hex_upper(const guint8 *p, gsize len)
     for (gsize i = 0; i < len; i++)
         g_string_append_printf(s, "%02X", p[i]);
     return g_string_free(s, FALSE);
+}
+
+static void
+put16(guint8 *p, guint v)
+{
+    p[0] = (guint8)(v >> 8);
+    p[1] = (guint8)v;
+}
+
+gsize
+dt_test_tcp_segment(guint8 *ip, gsize cap, gboolean ipv6, guint8 flags, const guint8 *opts,
+                    gsize opts_len, gsize payload)
+{
+    gsize h = DT_TEST_TCP_OFFSET(ipv6), seg = 20 + opts_len + payload;
+    g_assert_cmpuint(opts_len % 4, ==, 0);
+    g_assert_cmpuint(opts_len, <=, 40);
+    g_assert_cmpuint(h + seg, <=, cap);
+    memset(ip, 0, h + seg);
+    if (ipv6) {
+        ip[0] = 0x60;
+        put16(ip + 4, (guint)seg);
+        ip[6] = 6; /* TCP */
+        ip[7] = 64;
+        static const guint8 src[16] = {0xfe, 0x80, [8] = 0x02, [15] = 0x01};
+        static const guint8 dst[16] = {0xfe, 0x80, [8] = 0x02, [15] = 0x02};
+        memcpy(ip + 8, src, 16);
+        memcpy(ip + 24, dst, 16);
+    } else {
+        ip[0] = 0x45;
+        put16(ip + 2, (guint)(h + seg));
+        put16(ip + 4, 0x1234);
+        ip[6] = 0x40; /* DF */
+        ip[8] = 64;
+        ip[9] = 6;
+        static const guint8 addrs[8] = {10, 0, 0, 2, 198, 51, 100, 7};
+        memcpy(ip + 12, addrs, 8);
+        guint32 sum = 0;
+        for (gsize i = 0; i < 20; i += 2)
+            sum += (guint)ip[i] << 8 | ip[i + 1];
+        while (sum >> 16)
+            sum = (sum & 0xFFFF) + (sum >> 16);
+        put16(ip + 10, ~sum & 0xFFFF);
+    }
+    guint8 *t = ip + h;
+    put16(t, 40000);
+    put16(t + 2, 443);
+    put16(t + 4, 0x1122);
+    put16(t + 6, 0x3344);
+    t[12] = (guint8)((20 + opts_len) / 4 << 4);
+    t[13] = flags;
+    put16(t + 14, 64240);
+    memcpy(t + 20, opts, opts_len);
+    for (gsize i = 0; i < payload; i++)
+        t[20 + opts_len + i] = (guint8)(i * 7 + 1);
+    put16(t + 16, dt_test_tcp_checksum(ip, h + seg));
+    return h + seg;
+}
+
+guint16
+dt_test_tcp_checksum(const guint8 *ip, gsize len)
+{
+    gboolean ipv6 = (ip[0] >> 4) == 6;
+    gsize h = ipv6 ? 40 : (gsize)(ip[0] & 0x0F) * 4;
+    gsize seg = ipv6 ? ((gsize)ip[4] << 8 | ip[5]) : ((gsize)ip[2] << 8 | ip[3]) - h;
+    g_assert_cmpuint(h + seg, <=, len);
+    guint64 sum = 0;
+    /* The pseudo-header: addresses, protocol, TCP length (RFC 9293 §3.1, RFC 8200 §8.1). */
+    const guint8 *a = ipv6 ? ip + 8 : ip + 12;
+    for (gsize i = 0; i < (ipv6 ? 32u : 8u); i += 2)
+        sum += (guint)a[i] << 8 | a[i + 1];
+    sum += 6 + seg;
+    const guint8 *t = ip + h;
+    for (gsize i = 0; i < seg; i += 2) {
+        guint w = (guint)t[i] << 8 | (i + 1 < seg ? t[i + 1] : 0);
+        if (i == 16)
+            w = 0;
+        sum += w;
+    }
+    while (sum >> 16)
+        sum = (sum & 0xFFFF) + (sum >> 16);
+    return (guint16)(~sum & 0xFFFF);
 }

@@ -21,6 +21,17 @@ void dt_test_random_bytes(GRand *rand, void *buf, gsize len);
 char *dt_test_random_utf8(GRand *rand, int max_units);
 char *dt_test_hex_upper(const guint8 *p, gsize len);
 
+/* TCP segments for the MSS clamp (dt-mtu.h).  dt_test_tcp_segment() writes an IPv4 (20-octet
+ * header) or IPv6 (40) packet carrying a TCP header with the given flags (0x02 SYN, 0x12
+ * SYN-ACK), the options opts[0..opts_len) (a multiple of 4) and payload octets of filler, with
+ * a valid checksum computed from scratch; returns its length.  dt_test_tcp_checksum() recomputes
+ * the TCP checksum from scratch, the checksum field counted as zero (RFC 9293 §3.1). */
+gsize dt_test_tcp_segment(guint8 *ip, gsize cap, gboolean ipv6, guint8 flags, const guint8 *opts,
+                          gsize opts_len, gsize payload);
+guint16 dt_test_tcp_checksum(const guint8 *ip, gsize len);
+/* Where the TCP header starts in a packet dt_test_tcp_segment() made. */
+#define DT_TEST_TCP_OFFSET(ipv6) ((ipv6) ? 40u : 20u)
+
 #define dt_assert_mem(a, b, n) g_assert_cmpmem((a), (n), (b), (n))
 #define dt_assert_bytes(p, n, bytes)                                                               \
     g_assert_cmpmem((p), (n), g_bytes_get_data((bytes), NULL), g_bytes_get_size(bytes))

@@ -969,10 +969,153 @@ test_not_ready_and_unencrypted_drop(void)
     net_clear(&n);
 }
 
+/* ---- MSS clamping across the link ------------------------------------- */
+
+/* One IP packet from `from`'s TUN straight into `to`, out of its TUN into out[]. */
+static size_t
+cross(Net *n, DtSession *from, DtSession *to, const uint8_t *ip, size_t len, uint8_t *out)
+{
+    uint8_t slot[SLOT];
+    uint8_t *gre, *rx;
+    size_t glen, rlen;
+    memcpy(slot + HEADROOM, ip, len);
+    g_assert_true(dt_session_tun_input(from, slot + HEADROOM, len, HEADROOM, n->now, &gre, &glen));
+    dt_session_gre_input(to, gre, glen, n->now);
+    g_assert_true(dt_session_poll_tun(to, &rx, &rlen));
+    memcpy(out, rx, rlen);
+    g_assert_false(dt_session_poll_tun(to, &rx, &rlen));
+    return rlen;
+}
+
+static uint16_t
+first_mss(const uint8_t *ip)
+{
+    const uint8_t *o = ip + 20 + 20; /* dt_test_tcp_segment(): IPv4, MSS first */
+    g_assert_cmpuint(o[0], ==, 2);
+    return (uint16_t)(o[2] << 8 | o[3]);
+}
+
+/* A plain ACK carrying an MSS option of mss: crosses unchanged. */
+static void
+ack_like(Net *n, DtSession *from, DtSession *to, uint16_t mss)
+{
+    const uint8_t opts[] = {2, 4, (uint8_t)(mss >> 8), (uint8_t)mss, 1, 1, 4, 2};
+    uint8_t ack[128], got[SLOT];
+    size_t len = dt_test_tcp_segment(ack, sizeof ack, FALSE, 0x10, opts, sizeof opts, 0);
+    size_t rlen = cross(n, from, to, ack, len, got);
+    g_assert_cmpmem(got, rlen, ack, len);
+}
+
+static void
+run_clamp(const Policy *p, bool clamp_off)
+{
+    Net n;
+    net_init(&n, p, dt_test_seed());
+    /* The client sits behind a 1000-octet path (a small dial-up MRU, say). */
+    dt_session_free(n.client);
+    n.ccfg.path_mtu = 1000;
+    n.ccfg.no_mss_clamp = clamp_off;
+    n.client = dt_session_new(&n.ccfg);
+    dt_session_start(n.client, n.now);
+    g_assert_true(run_until(&n, both_network, 120000));
+    g_assert_false(n.c.down || n.s.down);
+    for (int i = 0; i < 50; i++)
+        if (!step(&n))
+            advance(&n);
+    /* 1000 − IPv4 20 − GRE 16 − FF 03 and the protocol (the server did not ask for ACFC or
+     * PFC: 4) − MPPE header and inner protocol when CCP runs (4). */
+    bool ccp = p->cenc != DT_MPPE_ENCRYPTION_NONE || p->mppc;
+    uint16_t mtu = ccp ? 956 : 960;
+    g_assert_cmpuint(n.c.sum.path_mtu, ==, 1000);
+    g_assert_cmpuint(n.c.sum.mtu, ==, mtu);
+    g_assert_cmpuint(dt_session_mtu(n.client), ==, mtu);
+    /* The server's path is unknown (Ethernet), the client's MRU 1400 caps it. */
+    g_assert_cmpuint(n.s.sum.path_mtu, ==, 1500);
+    g_assert_cmpuint(n.s.sum.mtu, ==, ccp ? 1396 : 1400);
+
+    static const uint8_t opts[] = {2, 4, 0x05, 0xB4, 1, 1, 4, 2}; /* MSS 1460, SACK permitted */
+    uint8_t syn[128], got[SLOT];
+    size_t len = dt_test_tcp_segment(syn, sizeof syn, FALSE, 0x02, opts, sizeof opts, 0);
+    size_t rlen = cross(&n, n.client, n.server, syn, len, got);
+    g_assert_cmpuint(rlen, ==, len);
+    /* Clamped by the sender to its own MTU (the server's 1356 is the larger limit); with the
+     * client's clamp off, by the server as it receives. */
+    uint16_t server_limit = ccp ? 1356 : 1360;
+    g_assert_cmpuint(first_mss(got), ==, clamp_off ? server_limit : mtu - 40);
+    g_assert_cmpuint(got[36] << 8 | got[37], ==, dt_test_tcp_checksum(got, rlen));
+    /* The octets as they left the client once more, but in a plain ACK, which no one clamps:
+     * under MPPC they come out of the history, which must hold what the client sent, not what
+     * the server clamped on receipt. */
+    ack_like(&n, n.client, n.server, clamp_off ? 1460 : mtu - 40);
+
+    /* The server's SYN-ACK says 1460 too: it leaves the server at 1356 (the server clamps
+     * whatever the client's setting) and reaches the client at what the client's MTU carries. */
+    len = dt_test_tcp_segment(syn, sizeof syn, FALSE, 0x12, opts, sizeof opts, 0);
+    rlen = cross(&n, n.server, n.client, syn, len, got);
+    g_assert_cmpuint(first_mss(got), ==, clamp_off ? server_limit : mtu - 40);
+    g_assert_cmpuint(got[36] << 8 | got[37], ==, dt_test_tcp_checksum(got, rlen));
+    ack_like(&n, n.server, n.client, server_limit);
+
+    DtSessionStats cs, ss;
+    dt_session_stats(n.client, n.now, &cs);
+    dt_session_stats(n.server, n.now, &ss);
+    g_assert_cmpuint(cs.tx_mss_clamped, ==, clamp_off ? 0 : 1);
+    g_assert_cmpuint(ss.rx_mss_clamped, ==, clamp_off ? 1 : 0);
+    g_assert_cmpuint(ss.tx_mss_clamped, ==, 1);
+    g_assert_cmpuint(cs.rx_mss_clamped, ==, clamp_off ? 0 : 1);
+    net_clear(&n);
+}
+
+/* Stateful, so that the MPPC history carries from one packet to the next. */
+static void
+test_mss_clamp_mppe_mppc(void)
+{
+    Policy p = {DT_AUTH_MSCHAP_V2,
+                DT_MPPE_ENCRYPTION_REQUIRE,
+                DT_MPPE_ENCRYPTION_REQUIRE,
+                0,
+                0,
+                true,
+                true,
+                NULL};
+    run_clamp(&p, false);
+}
+
+static void
+test_mss_clamp_plain(void)
+{
+    Policy p = {DT_AUTH_MSCHAP_V2,
+                DT_MPPE_ENCRYPTION_NONE,
+                DT_MPPE_ENCRYPTION_NONE,
+                0,
+                0,
+                false,
+                false,
+                NULL};
+    run_clamp(&p, false);
+}
+
+static void
+test_mss_clamp_off(void)
+{
+    Policy p = {DT_AUTH_MSCHAP_V2,
+                DT_MPPE_ENCRYPTION_REQUIRE,
+                DT_MPPE_ENCRYPTION_REQUIRE,
+                0,
+                0,
+                true,
+                true,
+                NULL};
+    run_clamp(&p, true);
+}
+
 int
 main(int argc, char **argv)
 {
     dt_test_init(&argc, &argv);
+    g_test_add_func("/session/mss-clamp/mppe-mppc", test_mss_clamp_mppe_mppc);
+    g_test_add_func("/session/mss-clamp/plain", test_mss_clamp_plain);
+    g_test_add_func("/session/mss-clamp/off", test_mss_clamp_off);
     g_test_add_func("/session/matrix/clean", test_matrix_clean);
     g_test_add_func("/session/matrix/lossy", test_matrix_lossy);
     g_test_add_func("/session/seed-replays", test_seed_replays);
