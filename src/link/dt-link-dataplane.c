@@ -431,6 +431,8 @@ fill_config(Dp *dp, DtSessionConfig *cfg)
     cfg->ppp.user = run->profile.user;
     cfg->ppp.password = run->secret.text;
     cfg->ppp.enable_ipv6cp = run->profile.ipv6;
+    if (run->report)
+        cfg->ppp.tap = (DtPppTap){dt_link_report_tap_cb, run->report};
 }
 
 static int
@@ -503,6 +505,11 @@ dt_link_dataplane_run(DtLinkRun *run)
     {
         DtSessionStats st;
         dt_session_stats(dp->session, dt_io_now(), &st);
+        if (run->report) {
+            DtPppStats ps = dt_ppp_stats(dt_session_ppp(dp->session));
+            dt_link_report_set_session(run->report, dt_session_summary(dp->session), &st);
+            dt_link_report_set_ppp(run->report, &ps);
+        }
         dt_log("stage=stats tx_packets=%llu tx_octets=%llu rx_packets=%llu rx_octets=%llu "
                "gre_lost=%llu gre_reordered=%llu errors=%llu duration_ms=%llu",
                (unsigned long long)st.tx_packets, (unsigned long long)st.tx_octets,
