@@ -452,6 +452,12 @@ build_text(const DtLinkReport *r, Text *t)
                         dt_reason_to_string(r->reason), r->message[0] ? ": " : "", r->message);
         else
             text_printf(t, "Result:            %s\n", r->message[0] ? r->message : "ended");
+    } else {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        uint64_t now = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+        text_printf(t, "Snapshot:          %s, the link still running\n",
+                    format_wall(now, b, sizeof b));
     }
     if (r->have_summary)
         write_negotiated(t, &r->summary);
@@ -478,10 +484,16 @@ protocol_name(uint16_t protocol)
 bool
 dt_link_report_write(DtLinkReport *r, int fd)
 {
+    return dt_link_report_write_to(r, dt_pcapng_write_fd_cb, &fd);
+}
+
+bool
+dt_link_report_write_to(DtLinkReport *r, DtPcapngWriteFn write, void *ctx)
+{
     Text t = {0};
     build_text(r, &t);
     DtPcapng w;
-    dt_pcapng_init(&w, dt_pcapng_write_fd_cb, &fd);
+    dt_pcapng_init(&w, write, ctx);
     bool ok = dt_pcapng_section(&w, t.p ? t.p : "Dialtone connection report", NULL, NULL,
                                 "Dialtone " DT_REPORT_VERSION);
     free(t.p);

@@ -17,6 +17,7 @@
 #ifndef DT_LINK_REPORT_H
 #define DT_LINK_REPORT_H
 
+#include "dt-pcapng.h"
 #include "dt-ppp.h"
 #include "dt-session.h"
 
@@ -47,7 +48,10 @@ void dt_link_report_set_result(DtLinkReport *r, DtReason reason, const char *mes
 /* Frames seen so far (kept or not). */
 uint64_t dt_link_report_frames(const DtLinkReport *r);
 
-/* Writes the whole report to fd (write(2) only). False on a write error. */
+/* Writes the whole report to fd (write(2) only). False on a write error. Before
+ * dt_link_report_set_result() it is a snapshot of a link still running. */
 bool dt_link_report_write(DtLinkReport *r, int fd);
+/* The same through any write callback (the managed worker's buffer for the helper). */
+bool dt_link_report_write_to(DtLinkReport *r, DtPcapngWriteFn write, void *ctx);
 
 #endif /* DT_LINK_REPORT_H */

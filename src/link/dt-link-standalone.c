@@ -143,13 +143,34 @@ report_log_cb(void *ctx, const char *line)
     dt_link_report_line(ctx, dt_io_now(), line);
 }
 
+int
+dt_link_report_start(DtLinkRun *run)
+{
+    char header[1024];
+
+    if (run->profile.is_dialup)
+        snprintf(header, sizeof header,
+                 "Profile:           %s\nLink:              dial-up\nUser:              %s\n",
+                 run->profile.name, run->profile.user);
+    else
+        snprintf(header, sizeof header,
+                 "Profile:           %s\nLink:              PPTP to %s%s\n"
+                 "User:              %s\n",
+                 run->profile.name, run->profile.server,
+                 run->profile.dial_first ? ", dialling first" : "", run->profile.user);
+    run->report = dt_link_report_new(header, dt_io_now());
+    if (!run->report)
+        return -1;
+    dt_log_set_sink(report_log_cb, run->report);
+    return 0;
+}
+
 /* Opens --report's file now, as root and before anything can fail, so a bad path is a usage
  * error and the protocol child gets an fd it may write to. */
 static int
 open_report(DtLinkRun *run)
 {
     const char *path = run->options->report_path;
-    char header[1024];
 
     if (!path)
         return 0;
@@ -157,31 +178,23 @@ open_report(DtLinkRun *run)
     if (run->report_fd < 0)
         return fail_with(run, DT_EXIT_USAGE, "Cannot write the report to %s: %s", path,
                          strerror(errno));
-    if (run->profile.is_dialup)
-        snprintf(header, sizeof header,
-                 "Profile:           %s\nLink:              dial-up\nUser:              %s\n",
-                 run->profile.name, run->profile.user);
-    else
-        snprintf(header, sizeof header,
-                 "Profile:           %s\nLink:              PPTP to %s%s%s\n"
-                 "User:              %s\n",
-                 run->profile.name, run->profile.server,
-                 run->profile.dial_first ? ", dialling " : "",
-                 run->profile.dial_first ? "first" : "", run->profile.user);
-    run->report = dt_link_report_new(header, dt_io_now());
-    if (!run->report)
+    if (dt_link_report_start(run) < 0)
         return fail_with(run, DT_EXIT_OTHER, "Out of memory");
-    dt_log_set_sink(report_log_cb, run->report);
     return 0;
 }
 
 void
 dt_link_report_finish(DtLinkRun *run)
 {
-    if (!run->report || run->report_fd < 0)
+    if (!run->report)
         return;
     dt_log_set_sink(NULL, NULL);
     dt_link_report_set_result(run->report, run->reason, run->message, dt_io_now());
+    if (run->report_fd < 0) {
+        if (run->hooks && run->hooks->report)
+            run->hooks->report(run, run->hooks->user);
+        return;
+    }
     uint64_t frames = dt_link_report_frames(run->report);
     if (dt_link_report_write(run->report, run->report_fd))
         dt_log("stage=report frames=%llu", (unsigned long long)frames);
@@ -248,6 +261,7 @@ run_split(DtLinkRun *run)
     sb.profile = run->hooks ? NULL : &run->profile; /* --managed: the helper applies DNS */
     sb.ifname = run->tun.name;
     rc = dt_link_sandbox_fork(&sb, why, sizeof why);
+    run->split = rc >= 0 || sb.in_child;
     if (sb.in_child) {
         if (rc < 0) {
             dt_log("stage=sandbox error=\"%s\"", why);
@@ -351,6 +365,7 @@ dt_link_run_free(DtLinkRun *run)
     tear_down(run);
     if (run->report_fd >= 0)
         close(run->report_fd);
+    dt_log_set_sink(NULL, NULL);
     dt_link_report_free(run->report);
     free(run);
 }
@@ -386,6 +401,7 @@ dt_link_standalone_main(const DtLinkOptions *options)
         else
             fprintf(stderr, "dialtone-link: %s\n", run->message[0] ? run->message : "failed");
     }
+    dt_log_set_sink(NULL, NULL);
     dt_link_report_free(run->report);
     free(run);
     return status;

@@ -50,6 +50,8 @@ typedef struct {
     int (*loop_ready)(DtLinkRun *run, void *user);
     /* Every session event, after the run handled it (network-up is applied by then). */
     void (*event)(DtLinkRun *run, const DtSessionEvent *ev, void *user);
+    /* The link ended and run->report has no file: deliver it (the protocol child calls it). */
+    void (*report)(DtLinkRun *run, void *user);
     void *user;
 } DtLinkHooks;
 
@@ -82,9 +84,13 @@ struct DtLinkRun {
      * parent writes it only when the child did not. NULL and -1: no report. */
     DtLinkReport *report;
     int report_fd;
+    bool split; /* a protocol child was forked */
 };
 
-/* The child's side of --report: the result, then the file. Logs what it wrote. */
+/* Makes run->report from the profile and sends every dt_log line to its timeline. 0 or -1. */
+int dt_link_report_start(DtLinkRun *run);
+/* The child's side of --report: the result, then the file (or hooks->report). Logs what it
+ * wrote. */
 void dt_link_report_finish(DtLinkRun *run);
 
 /* Runs the link; returns the exit status (DtLinkExit). */
