@@ -264,13 +264,23 @@ wall_at(const DtLinkReport *r, DtTime t)
     return r->wall_us + (t >= r->start ? (t - r->start) * 1000u : 0);
 }
 
+/* "2026-12-03 12:00:00 UTC" by arithmetic alone (the civil-from-days algorithm of Howard
+ * Hinnant's chrono notes): gmtime_r may read /etc/localtime the first time, which the
+ * sandboxed child's system call filter does not allow. */
 static const char *
 format_wall(uint64_t us, char *buf, size_t size)
 {
-    time_t s = (time_t)(us / 1000000u);
-    struct tm tm;
-    if (!gmtime_r(&s, &tm) || !strftime(buf, size, "%Y-%m-%d %H:%M:%S UTC", &tm))
-        snprintf(buf, size, "?");
+    int64_t s = (int64_t)(us / 1000000u), days = s / 86400, secs = s % 86400;
+    int64_t z = days + 719468, era = z / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
+    int64_t year = yoe + era * 400 + (month <= 2);
+    snprintf(buf, size, "%04lld-%02lld-%02lld %02lld:%02lld:%02lld UTC", (long long)year,
+             (long long)month, (long long)day, (long long)(secs / 3600),
+             (long long)(secs / 60 % 60), (long long)(secs % 60));
     return buf;
 }
 

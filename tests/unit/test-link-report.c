@@ -131,7 +131,9 @@ static void
 test_nothing_ran(void)
 {
     /* A link that failed before PPP: the timeline and the result, no packets. */
+    g_autoptr(GDateTime) before = g_date_time_new_now_utc();
     DtLinkReport *r = dt_link_report_new("Profile:           Early\n", 100);
+    g_autoptr(GDateTime) after = g_date_time_new_now_utc();
     dt_link_report_line(r, 100, "stage=connect error=\"connection refused\"");
     dt_link_report_set_result(r, DT_REASON_NONE, "Connection refused", 150);
     g_autofree char *path = NULL;
@@ -149,6 +151,12 @@ test_nothing_ran(void)
     g_assert_true(g_regex_match_simple("Number of packets: +0\\b", ci, 0, 0));
     g_assert_nonnull(strstr(ci, "Result:            Connection refused"));
     g_assert_nonnull(strstr(ci, "(none: the link did not start)"));
+    /* The date is worked out without gmtime_r (dt-link-report.c says why): it must agree. */
+    g_autofree char *d1 = g_date_time_format(before, "Started:           %Y-%m-%d %H:%M");
+    g_autofree char *d2 = g_date_time_format(after, "Started:           %Y-%m-%d %H:%M");
+    g_assert_true(strstr(ci, d1) || strstr(ci, d2));
+    g_assert_true(g_regex_match_simple(
+        "Started: +[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} UTC", ci, 0, 0));
     g_assert_nonnull(strstr(ci, "connection refused"));
     g_unlink(path);
 }
