@@ -13,14 +13,18 @@ SERVER=${2:?}
 LINK=${3:?}
 command -v tshark >/dev/null || dt_skip "no tshark (tools/deps)"
 command -v capinfos >/dev/null || dt_skip "no capinfos (tools/deps)"
-command -v openssl >/dev/null || dt_skip "no openssl"
 command -v iconv >/dev/null || dt_skip "no iconv"
+command -v strings >/dev/null || dt_skip "no strings (binutils)"
 
 PASSWORD="Rep0rt-Secret-pw-42"
+# The NT hash (MD4 of the UTF-16LE password, RFC 2759 §8.3) by the openssl command when it is
+# there with its legacy provider; the unit test test-ppp-tap checks it in any case.
 NT_HASH=$(printf %s "$PASSWORD" | iconv -t UTF-16LE |
-    openssl dgst -md4 -provider legacy -provider default | sed 's/.*= *//')
-[ ${#NT_HASH} -eq 32 ] || dt_skip "openssl cannot compute MD4 (no legacy provider)"
-NT_HASH_UPPER=$(tr a-f A-F <<<"$NT_HASH")
+    openssl dgst -md4 -provider legacy -provider default 2>/dev/null | sed 's/.*= *//' || true)
+if [ ${#NT_HASH} -ne 32 ]; then
+    echo "note: no openssl MD4: the NT hash is not looked for here"
+    NT_HASH=""
+fi
 PASSWORD_HEX=$(printf %s "$PASSWORD" | od -An -tx1 | tr -d ' \n')
 
 dt_pair_new rept
@@ -160,7 +164,7 @@ absent() {
 # check_secrets REPORT NAME: the password and its NT hash, anywhere.
 check_secrets() {
     local r=$1 name=$2
-    xxd -p "$r" | tr -d '\n' >"$DT_TMP/report.hex"
+    od -An -tx1 -v "$r" | tr -d ' \n' >"$DT_TMP/report.hex"
     tshark -r "$r" -V -x >"$DT_TMP/report.verbose" 2>/dev/null
     tshark -r "$r" -T fields -e chap.value -e chap.message -e pap.password -e data \
         2>/dev/null | tr -d ':' >"$DT_TMP/report.fields"
@@ -168,13 +172,16 @@ check_secrets() {
     ! grep -aqF -- "$PASSWORD" "$r" || dt_fail "$name: the password is in the report"
     ! grep -aqF -- "$PASSWORD" "$DT_TMP/report.verbose" || dt_fail "$name: the password is in tshark -V"
     ! strings -el "$r" | grep -qF -- "$PASSWORD" || dt_fail "$name: the UTF-16 password is in the report"
-    ! grep -aqiF -- "$NT_HASH" "$r" || dt_fail "$name: the NT hash (hex) is in the report"
-    ! grep -aqiF -- "$NT_HASH" "$DT_TMP/report.verbose" || dt_fail "$name: the NT hash is in tshark -V"
     absent "$r" "$name" "$PASSWORD_HEX" "password"
-    absent "$r" "$name" "$NT_HASH" "NT hash"
-    # The test can fail: the password is in the link's own password file, the way a leak would
-    # look.
-    grep -aqF -- "$PASSWORD" "$DT_TMP/password" || dt_fail "$name: the checks look for nothing"
+    if [ -n "$NT_HASH" ]; then
+        ! grep -aqiF -- "$NT_HASH" "$r" || dt_fail "$name: the NT hash (hex) is in the report"
+        ! grep -aqiF -- "$NT_HASH" "$DT_TMP/report.verbose" || dt_fail "$name: the NT hash is in tshark -V"
+        absent "$r" "$name" "$NT_HASH" "NT hash"
+    fi
+    # The searches can find things: the user name is in the report the same ways.
+    grep -qi -- "$(printf alice | od -An -tx1 | tr -d ' \n')" "$DT_TMP/report.hex" ||
+        dt_fail "$name: the hex search finds not even the user name"
+    grep -q "alice" "$DT_TMP/report.verbose" || dt_fail "$name: tshark -V shows no user name"
 }
 
 # ---- MS-CHAP v2, MPPE 128 ----
