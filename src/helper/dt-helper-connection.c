@@ -650,6 +650,7 @@ spawn_worker(DtHelperConnection *c, GError **error)
         g_clear_object(&c->sock);
         return FALSE;
     }
+    dt_helper_report_new_attempt(c->reports);
     c->sock_source = g_socket_create_source(c->sock, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
     g_source_set_callback(c->sock_source, (GSourceFunc)(void (*)(void))on_socket_readable_cb, c,
                           NULL);

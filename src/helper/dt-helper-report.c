@@ -123,6 +123,12 @@ dt_helper_report_wait(DtHelperReport *r, GDBusMethodInvocation *invocation)
 }
 
 void
+dt_helper_report_new_attempt(DtHelperReport *r)
+{
+    g_clear_pointer(&r->last, g_bytes_unref);
+}
+
+void
 dt_helper_report_worker_gone(DtHelperReport *r)
 {
     if (r->incoming)

@@ -24,6 +24,8 @@ gboolean dt_helper_report_add(DtHelperReport *r, GVariant *record);
 /* The id for the next REPORT_REQUEST; the invocation is answered ("(ay)") when the report
  * with that id is complete, or with an error after DT_HELPER_REPORT_TIMEOUT_S. */
 guint32 dt_helper_report_wait(DtHelperReport *r, GDBusMethodInvocation *invocation);
+/* A new attempt's worker starts: the report of the one before is no longer "the last". */
+void dt_helper_report_new_attempt(DtHelperReport *r);
 /* The worker is gone: waiting calls get the last final report, or an error. */
 void dt_helper_report_worker_gone(DtHelperReport *r);
 /* The last attempt's final report, or NULL. */
