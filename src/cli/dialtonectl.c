@@ -16,6 +16,9 @@ static const DtCtlCommand commands[] = {
      "      or is asked for on a terminal when the keyring has none"},
     {"disconnect", dt_ctl_disconnect, "NAME|PATH|--all",
      "disconnect a running connection (--all: every one you may) and wait"},
+    {"report", dt_ctl_report, "NAME|PATH [-o FILE|-]",
+     "save a connection's report for Wireshark: timeline, what was negotiated, counters\n"
+     "      and the PPP control packets, secrets redacted (default file report-NAME.pcapng)"},
     {"log", dt_ctl_log, "[NAME]", "the connection log of your connections, oldest first"},
     {"monitor", dt_ctl_monitor, "", "print stage changes, log lines and traffic as they happen"},
     {"import", dt_ctl_import, "FILE [--format F] [--dry-run]",

@@ -18,6 +18,7 @@ dt_ctl_helper(GError **error)
 DtDBusConnection1 *
 dt_ctl_connection(const char *path, GError **error)
 {
+    (void)dt_helper_error_quark(); /* as in dt_ctl_helper(): a path may come first */
     return dt_dbus_connection1_proxy_new_for_bus_sync(G_BUS_TYPE_SYSTEM, G_DBUS_PROXY_FLAGS_NONE,
                                                       "org.dialtone.Helper1", path, NULL, error);
 }

@@ -47,6 +47,7 @@ int dt_ctl_export(int argc, char **argv);
 int dt_ctl_show(int argc, char **argv);
 int dt_ctl_log(int argc, char **argv);
 int dt_ctl_test(int argc, char **argv);
+int dt_ctl_report(int argc, char **argv);
 
 DtDBusHelper1 *dt_ctl_helper(GError **error);
 DtDBusConnection1 *dt_ctl_connection(const char *path, GError **error);

@@ -70,6 +70,19 @@ dt_ppp_data_accm(const DtPpp *p)
     return p->lcp.up ? p->lcp.neg.remote.accm : DT_PPP_DEFAULT_ACCM;
 }
 
+/* Hands the tap its redacted copy (dt-ppp-tap.h). */
+static void
+tap_frame(DtPpp *p, DtPppTapDirection dir, uint16_t protocol, const uint8_t *pkt, size_t len)
+{
+    if (!p->cfg.tap.fn || !dt_ppp_tap_wants(protocol))
+        return;
+    uint8_t copy[DT_PPP_TAP_MAX];
+    DtPppTapFrame f = {.direction = dir, .protocol = protocol, .orig_len = len, .time = p->now};
+    f.len = dt_ppp_tap_redact(protocol, pkt, len, copy, sizeof(copy));
+    f.pkt = f.len ? copy : NULL;
+    p->cfg.tap.fn(p->cfg.tap.ctx, &f);
+}
+
 void
 dt_ppp_enqueue_frame(DtPpp *p, uint16_t protocol, const uint8_t *pkt, size_t len)
 {
@@ -93,6 +106,7 @@ dt_ppp_enqueue_frame(DtPpp *p, uint16_t protocol, const uint8_t *pkt, size_t len
     bool lcp_config = protocol == DT_PPP_PROTO_LCP && len && pkt[0] >= 1 && pkt[0] <= 7;
     s->accm = lcp_config ? DT_PPP_DEFAULT_ACCM : dt_ppp_data_accm(p);
     p->stats.frames_out++;
+    tap_frame(p, DT_PPP_TAP_SENT, protocol, pkt, len);
 }
 
 size_t
@@ -334,6 +348,7 @@ dt_ppp_input(DtPpp *p, const uint8_t *frame, size_t len, DtTime now, DtPppInput 
             goto malformed;
     }
     dt_lcp_heard(&p->lcp, now);
+    tap_frame(p, DT_PPP_TAP_RECEIVED, proto, frame + r.off, dt_reader_remaining(&r));
     kind = demux(p, proto, frame, r.off, dt_reader_remaining(&r), out);
     out->kind = kind;
     dt_ppp_after_call(p);

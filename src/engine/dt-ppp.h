@@ -22,6 +22,7 @@
 #include "dt-ipcp.h"
 #include "dt-ipv6cp.h"
 #include "dt-lcp.h"
+#include "dt-ppp-tap.h"
 
 #define DT_PPP_PROTO_COMPRESSED 0x00FD /* CCP datagrams (MPPE/MPPC) */
 #define DT_PPP_PROTO_CCP 0x80FD
@@ -66,6 +67,9 @@ typedef struct {
      * datagrams are seen here; the caller reports sent ones with
      * dt_ppp_data_sent().  Keepalive and other control traffic never count. */
     uint32_t idle_ms;
+    /* A redacted copy of every control frame either way, for a capture
+     * (dt-ppp-tap.h); .fn NULL: none. */
+    DtPppTap tap;
 } DtPppConfig;
 
 typedef enum {

@@ -11,6 +11,7 @@
 typedef enum {
     RULE_ACTION,          /* polkit decides */
     RULE_OWNER_OR_ACTION, /* the owner may; anyone else needs the action */
+    RULE_OWNER,           /* the owner and uid 0 only */
 } AuthRule;
 
 static const struct {
@@ -22,6 +23,8 @@ static const struct {
     {"org.dialtone.Helper1", "Connect", "org.dialtone.connect", RULE_ACTION},
     {"org.dialtone.Connection1", "Disconnect", "org.dialtone.disconnect-other",
      RULE_OWNER_OR_ACTION},
+    /* A report names the user, the server and the addresses: another user's is not ours. */
+    {"org.dialtone.Connection1", "GetReport", NULL, RULE_OWNER},
 };
 
 static gboolean
@@ -93,10 +96,17 @@ on_authorize_method_cb(GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *
             continue;
         if (uid == 0)
             return TRUE;
-        if (auth_table[i].rule == RULE_OWNER_OR_ACTION) {
+        if (auth_table[i].rule != RULE_ACTION) {
             gpointer owner = g_object_get_data(G_OBJECT(skeleton), DT_HELPER_AUTH_OWNER_KEY);
             if (owner && GPOINTER_TO_UINT(owner) - 1 == uid)
                 return TRUE;
+        }
+        if (auth_table[i].rule == RULE_OWNER) {
+            g_message("caller uid %u: %s.%s: not the owner", uid, interface, method);
+            g_dbus_method_invocation_return_error(invocation, DT_HELPER_ERROR,
+                                                  DT_HELPER_ERROR_NOT_AUTHORIZED,
+                                                  "Not authorized: another user's connection");
+            return FALSE;
         }
         if (!check_polkit(invocation, auth_table[i].action, &error)) {
             g_message("caller uid %u: %s.%s: %s", uid, interface, method, error->message);

@@ -3,6 +3,7 @@
 
 #include "dt-helper-auth.h"
 #include "dt-helper-error.h"
+#include "dt-helper-report.h"
 #include "dt-link-managed.h"
 #include "dt-netconf.h"
 
@@ -44,9 +45,10 @@ struct _DtHelperConnection {
     gboolean have_exit;
     gboolean was_up;
     int exit_status;
-    int dns_ifindex; /* 0: no DNS applied */
-    char *server;    /* the address the worker reached, from UP */
-    gint64 up_since; /* monotonic µs */
+    int dns_ifindex;         /* 0: no DNS applied */
+    char *server;            /* the address the worker reached, from UP */
+    gint64 up_since;         /* monotonic µs */
+    DtHelperReport *reports; /* GetReport: snapshots, and the last attempt's final report */
     DtHelperConnectionEndedFunc ended;
     gpointer ended_data;
 };
@@ -272,9 +274,10 @@ handle_record(DtHelperConnection *c, const guint8 *buf, gsize len)
         DtManagedFrame type;
         const char *signature;
     } types[] = {
-        {DT_MANAGED_STAGE, DT_MANAGED_STAGE_TYPE}, {DT_MANAGED_LOG, DT_MANAGED_LOG_TYPE},
-        {DT_MANAGED_UP, DT_MANAGED_UP_TYPE},       {DT_MANAGED_STATS, DT_MANAGED_STATS_TYPE},
-        {DT_MANAGED_DOWN, DT_MANAGED_DOWN_TYPE},   {DT_MANAGED_EXIT, DT_MANAGED_EXIT_TYPE},
+        {DT_MANAGED_STAGE, DT_MANAGED_STAGE_TYPE},   {DT_MANAGED_LOG, DT_MANAGED_LOG_TYPE},
+        {DT_MANAGED_UP, DT_MANAGED_UP_TYPE},         {DT_MANAGED_STATS, DT_MANAGED_STATS_TYPE},
+        {DT_MANAGED_DOWN, DT_MANAGED_DOWN_TYPE},     {DT_MANAGED_EXIT, DT_MANAGED_EXIT_TYPE},
+        {DT_MANAGED_REPORT, DT_MANAGED_REPORT_TYPE},
     };
     const char *signature = NULL;
     g_autoptr(GVariant) v = NULL;
@@ -359,6 +362,12 @@ handle_record(DtHelperConnection *c, const guint8 *buf, gsize len)
             set_error(c, strcmp(reason, "none") == 0 ? "unreachable" : reason, message);
         break;
     }
+    case DT_MANAGED_REPORT:
+        if (!dt_helper_report_add(c->reports, v)) {
+            g_warning("%s: a report from the worker breaks the protocol; stopping it", c->name);
+            g_subprocess_force_exit(c->worker);
+        }
+        break;
     default:
         break;
     }
@@ -479,9 +488,10 @@ on_worker_exited_cb(GObject *source, GAsyncResult *result, gpointer user_data)
         if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             return; /* freed while running */
     }
-    /* Drain what the worker wrote last (DOWN, EXIT) before judging. */
+    /* Drain what the worker wrote last (DOWN, REPORT, EXIT) before judging. */
     if (c->sock_source)
         on_socket_readable_cb(c->sock, G_IO_IN, c);
+    dt_helper_report_worker_gone(c->reports);
     clean = c->have_exit;
     if (g_subprocess_get_if_signaled(worker) && g_subprocess_get_term_sig(worker) == SIGSYS) {
         /* The seccomp filter's kill (dt-link-sandbox.c): a bug or an exploit, never the
@@ -537,6 +547,40 @@ on_handle_disconnect_cb(DtDBusConnection1 *iface, GDBusMethodInvocation *invocat
     g_message("%s: disconnect asked by uid %u", c->name, dt_helper_auth_caller_uid(invocation));
     dt_helper_connection_stop(c);
     dt_dbus_connection1_complete_disconnect(iface, invocation);
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* Authorized already (dt-helper-auth.c): the owner or uid 0. A running worker is asked for a
+ * snapshot (answered when its REPORT records are in); otherwise the last attempt's report. */
+static gboolean
+on_handle_get_report_cb(DtDBusConnection1 *iface, GDBusMethodInvocation *invocation,
+                        gpointer user_data)
+{
+    DtHelperConnection *c = user_data;
+    if (c->worker && c->sock) {
+        guint8 buf[DT_MANAGED_HEADER + 4] = {DT_MANAGED_REPORT_REQUEST};
+        g_autoptr(GVariant) id =
+            g_variant_ref_sink(g_variant_new_uint32(dt_helper_report_wait(c->reports, invocation)));
+        g_autoptr(GError) error = NULL;
+        g_variant_store(id, buf + DT_MANAGED_HEADER);
+        /* If this fails the worker is going: its end answers the call. */
+        if (g_socket_send(c->sock, (const char *)buf, sizeof buf, NULL, &error) != sizeof buf)
+            g_message("%s: cannot ask the worker for a report: %s", c->name,
+                      error ? error->message : "short write");
+        return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+    GBytes *last = dt_helper_report_last(c->reports);
+    if (!last) {
+        g_dbus_method_invocation_return_error(invocation, DT_HELPER_ERROR,
+                                              DT_HELPER_ERROR_NOT_RUNNING,
+                                              "No report: no link of this connection has ended "
+                                              "or is running");
+        return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+    gsize len;
+    gconstpointer data = g_bytes_get_data(last, &len);
+    dt_dbus_connection1_complete_get_report(
+        iface, invocation, g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, data, len, 1));
     return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -606,6 +650,7 @@ spawn_worker(DtHelperConnection *c, GError **error)
         g_clear_object(&c->sock);
         return FALSE;
     }
+    dt_helper_report_new_attempt(c->reports);
     c->sock_source = g_socket_create_source(c->sock, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
     g_source_set_callback(c->sock_source, (GSourceFunc)(void (*)(void))on_socket_readable_cb, c,
                           NULL);
@@ -657,6 +702,8 @@ dt_helper_connection_start(GDBusConnection *bus, const char *path, const char *l
     g_object_set_data(G_OBJECT(c->iface), DT_HELPER_AUTH_OWNER_KEY, GUINT_TO_POINTER(owner + 1));
     dt_helper_auth_attach(G_DBUS_INTERFACE_SKELETON(c->iface));
     g_signal_connect(c->iface, "handle-disconnect", G_CALLBACK(on_handle_disconnect_cb), c);
+    g_signal_connect(c->iface, "handle-get-report", G_CALLBACK(on_handle_get_report_cb), c);
+    c->reports = dt_helper_report_new();
 
     if (!spawn_worker(c, error))
         return NULL;
@@ -685,6 +732,7 @@ dt_helper_connection_free(DtHelperConnection *c)
         g_source_destroy(c->sock_source);
         g_source_unref(c->sock_source);
     }
+    dt_helper_report_free(c->reports);
     if (c->iface)
         g_dbus_interface_skeleton_unexport(G_DBUS_INTERFACE_SKELETON(c->iface));
     g_clear_object(&c->iface);

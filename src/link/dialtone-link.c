@@ -30,7 +30,7 @@ usage(FILE *out)
         out,
         "Usage: dialtone-link --standalone PROFILE.conf (--password-file FILE | "
         "--password-stdin)\n"
-        "                     [--dial-password-file FILE]\n"
+        "                     [--dial-password-file FILE] [--report FILE]\n"
         "       dialtone-link --self-test\n"
         "\n"
         "  --standalone PROFILE   run the PPTP or dial-up link of PROFILE (a profile file, see\n"
@@ -41,6 +41,10 @@ usage(FILE *out)
         "                         DialFirst= names (<Id>.conf beside it)\n"
         "  --interface NAME       name the TUN device (default dt0, dt1, ...)\n"
         "  --connect-timeout SEC  how long to wait for the server's TCP port 1723 (15)\n"
+        "  --report FILE          when the link ends (SIGINT and SIGTERM included), write a\n"
+        "                         connection report to FILE: a pcapng file whose comment holds\n"
+        "                         the timeline, what was negotiated and the counters, and whose\n"
+        "                         packets are the PPP control frames, secrets redacted\n"
         "  --self-test            check this machine's crypto against the RFC known answers\n"
         "  --version              print the version\n"
         "  --help                 show this help\n"
@@ -74,6 +78,7 @@ main(int argc, char **argv)
         OPT_TIMEOUT,
         OPT_DIAL_PW_FILE,
         OPT_LOWER_LINK,
+        OPT_REPORT,
         OPT_VERSION
     };
     static const struct option options[] = {
@@ -85,6 +90,7 @@ main(int argc, char **argv)
         {"connect-timeout", required_argument, NULL, OPT_TIMEOUT},
         {"dial-password-file", required_argument, NULL, OPT_DIAL_PW_FILE},
         {"lower-link", no_argument, NULL, OPT_LOWER_LINK},
+        {"report", required_argument, NULL, OPT_REPORT},
         {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -135,6 +141,13 @@ main(int argc, char **argv)
             /* Internal: started by a DialFirst parent (dt-link-dialfirst.c), fd 3 is its pipe. */
             lo.lower_link = true;
             lo.ready_fd = 3;
+            break;
+        case OPT_REPORT:
+            if (!*optarg) {
+                fprintf(stderr, "dialtone-link: --report: a file name is needed\n");
+                return DT_EXIT_USAGE;
+            }
+            lo.report_path = optarg;
             break;
         case OPT_VERSION:
             printf("dialtone-link %s\n", DT_VERSION);

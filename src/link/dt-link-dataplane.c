@@ -434,6 +434,8 @@ fill_config(Dp *dp, DtSessionConfig *cfg)
     /* The TUN MTU fits the path the GRE packets take (dt-mtu.h). */
     cfg->path_mtu = run->path_mtu;
     cfg->path_ipv6 = run->server.family == AF_INET6;
+    if (run->report)
+        cfg->ppp.tap = (DtPppTap){dt_link_report_tap_cb, run->report};
 }
 
 static int
@@ -506,6 +508,11 @@ dt_link_dataplane_run(DtLinkRun *run)
     {
         DtSessionStats st;
         dt_session_stats(dp->session, dt_io_now(), &st);
+        if (run->report) {
+            DtPppStats ps = dt_ppp_stats(dt_session_ppp(dp->session));
+            dt_link_report_set_session(run->report, dt_session_summary(dp->session), &st);
+            dt_link_report_set_ppp(run->report, &ps);
+        }
         dt_log("stage=stats tx_packets=%llu tx_octets=%llu rx_packets=%llu rx_octets=%llu "
                "gre_lost=%llu gre_reordered=%llu tx_mss_clamped=%llu rx_mss_clamped=%llu "
                "errors=%llu duration_ms=%llu",

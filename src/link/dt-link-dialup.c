@@ -244,6 +244,8 @@ start_ppp(Du *du, DtTime now)
     pc.ipcp.role = DT_PPP_ROLE_PEER;
     pc.ipcp.request_dns = run->profile.dns_mode == DT_LINK_DNS_AUTO;
     pc.enable_ipv6cp = run->profile.ipv6;
+    if (run->report)
+        pc.tap = (DtPppTap){dt_link_report_tap_cb, run->report};
     du->ppp = dt_ppp_new(&pc);
     /* DtPpp keeps its own copy of the password: ours goes now. */
     dt_link_secret_clear(&run->secret);
@@ -798,6 +800,8 @@ dt_link_dialup_run(DtLinkRun *run)
     if (du->ppp) {
         DtPppStats st = dt_ppp_stats(du->ppp);
         const DtHdlcCounters *hc = dt_hdlc_decoder_counters(&du->hdlc);
+        if (run->report)
+            dt_link_report_set_ppp(run->report, &st);
         dt_log("stage=stats frames_in=%llu frames_out=%llu datagrams_in=%llu tun_rx=%llu "
                "tun_tx=%llu bad_fcs=%llu line_tx_dropped=%llu",
                (unsigned long long)st.frames_in, (unsigned long long)st.frames_out,

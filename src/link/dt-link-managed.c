@@ -187,14 +187,70 @@ on_event_cb(DtLinkRun *run, const DtSessionEvent *ev, void *user)
     }
 }
 
+static bool
+append_cb(void *ctx, const void *buf, size_t len)
+{
+    g_byte_array_append(ctx, buf, (guint)len);
+    return true;
+}
+
+/* The report in REPORT records of at most DT_MANAGED_REPORT_PIECE octets each. */
+static void
+send_report(Managed *m, guint32 id)
+{
+    DtLinkRun *run = m->run;
+    g_autoptr(GByteArray) file = g_byte_array_new();
+    gboolean ok = run->report != NULL;
+
+    if (ok && id != 0 && run->session) {
+        /* A snapshot: the counters as they are now. */
+        DtSessionStats st;
+        DtPppStats ps = dt_ppp_stats(dt_session_ppp(run->session));
+        dt_session_stats(run->session, dt_io_now(), &st);
+        dt_link_report_set_session(run->report, dt_session_summary(run->session), &st);
+        dt_link_report_set_ppp(run->report, &ps);
+    }
+    ok = ok && dt_link_report_write_to(run->report, append_cb, file);
+    if (!ok)
+        g_byte_array_set_size(file, 0);
+    gsize off = 0;
+    do {
+        gsize n = MIN(file->len - off, (gsize)DT_MANAGED_REPORT_PIECE);
+        GVariant *piece = g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, file->data + off, n, 1);
+        off += n;
+        send_frame(m, DT_MANAGED_REPORT,
+                   g_variant_new("(ub@ay)", id, (gboolean)(off == file->len), piece));
+    } while (off < file->len);
+}
+
+static void
+report_cb(DtLinkRun *run, void *user)
+{
+    (void)run;
+    send_report(user, 0);
+}
+
 static void
 sock_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
 {
     Managed *m = user;
-    char c;
-    /* Nothing more is expected from the helper: input or a hang-up both mean "stop". The
-     * signal path does the orderly disconnect, so there is one way to end. */
-    (void)recv(m->fd, &c, 1, MSG_DONTWAIT);
+    guint8 buf[64] __attribute__((aligned(8)));
+    ssize_t n = recv(m->fd, buf, sizeof buf, MSG_DONTWAIT | MSG_TRUNC);
+
+    if (n < 0 && errno == EAGAIN)
+        return;
+    /* A report request is answered; anything else from the helper, or a hang-up, means
+     * "stop". The signal path does the orderly disconnect, so there is one way to end. */
+    if (n == DT_MANAGED_HEADER + 4 && buf[0] == DT_MANAGED_REPORT_REQUEST) {
+        g_autoptr(GVariant) v = g_variant_ref_sink(
+            g_variant_new_from_data(G_VARIANT_TYPE(DT_MANAGED_REPORT_REQUEST_TYPE),
+                                    buf + DT_MANAGED_HEADER, 4, FALSE, NULL, NULL));
+        guint32 id = g_variant_get_uint32(v);
+        if (id != 0) {
+            send_report(m, id);
+            return;
+        }
+    }
     dt_loop_remove(loop, w, NULL);
     raise(SIGTERM);
 }
@@ -310,7 +366,8 @@ int
 dt_link_managed_main(void)
 {
     Managed m = {.fd = DT_MANAGED_FD, .stats_fd = -1};
-    DtLinkHooks hooks = {.loop_ready = loop_ready_cb, .event = on_event_cb, .user = &m};
+    DtLinkHooks hooks = {
+        .loop_ready = loop_ready_cb, .event = on_event_cb, .report = report_cb, .user = &m};
     g_autofree guint8 *buf = g_malloc0(DT_MANAGED_FRAME_MAX);
     DtLinkRun *run;
     char why[512] = "";
@@ -334,8 +391,13 @@ dt_link_managed_main(void)
     if (n > 0)
         dt_wipe(buf, (size_t)n);
     if (status < 0) {
+        /* The report of this attempt: the protocol child sends it when its link ends; this
+         * side only when there never was a child (the server was not reached). */
+        (void)dt_link_report_start(run);
         status = dt_link_run_prepared(run);
         snprintf(why, sizeof why, "%s", run->message);
+        if (!run->split)
+            dt_link_report_finish(run);
     }
     DtReason reason = run->reason;
     dt_link_run_free(run); /* routes removed, TUN closed: then the helper hears EXIT */

@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define PPTP_PORT 1723 /* RFC 2637 §2 */
@@ -153,6 +155,92 @@ tear_down(DtLinkRun *run)
     dt_link_profile_clear(&run->profile);
 }
 
+/* ---- the connection report ---- */
+
+static void
+report_log_cb(void *ctx, const char *line)
+{
+    dt_link_report_line(ctx, dt_io_now(), line);
+}
+
+int
+dt_link_report_start(DtLinkRun *run)
+{
+    char header[1024];
+
+    if (run->profile.is_dialup)
+        snprintf(header, sizeof header,
+                 "Profile:           %s\nLink:              dial-up\nUser:              %s\n",
+                 run->profile.name, run->profile.user);
+    else
+        snprintf(header, sizeof header,
+                 "Profile:           %s\nLink:              PPTP to %s%s\n"
+                 "User:              %s\n",
+                 run->profile.name, run->profile.server,
+                 run->profile.dial_first ? ", dialling first" : "", run->profile.user);
+    run->report = dt_link_report_new(header, dt_io_now());
+    if (!run->report)
+        return -1;
+    dt_log_set_sink(report_log_cb, run->report);
+    return 0;
+}
+
+/* Opens --report's file now, as root and before anything can fail, so a bad path is a usage
+ * error and the protocol child gets an fd it may write to. */
+static int
+open_report(DtLinkRun *run)
+{
+    const char *path = run->options->report_path;
+
+    if (!path)
+        return 0;
+    run->report_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (run->report_fd < 0)
+        return fail_with(run, DT_EXIT_USAGE, "Cannot write the report to %s: %s", path,
+                         strerror(errno));
+    if (dt_link_report_start(run) < 0)
+        return fail_with(run, DT_EXIT_OTHER, "Out of memory");
+    return 0;
+}
+
+void
+dt_link_report_finish(DtLinkRun *run)
+{
+    if (!run->report)
+        return;
+    dt_log_set_sink(NULL, NULL);
+    dt_link_report_set_result(run->report, run->reason, run->message, dt_io_now());
+    if (run->report_fd < 0) {
+        if (run->hooks && run->hooks->report)
+            run->hooks->report(run, run->hooks->user);
+        return;
+    }
+    uint64_t frames = dt_link_report_frames(run->report);
+    if (dt_link_report_write(run->report, run->report_fd))
+        dt_log("stage=report frames=%llu", (unsigned long long)frames);
+    else
+        dt_log("stage=report error=\"cannot write the report: %s\"", strerror(errno));
+    close(run->report_fd);
+    run->report_fd = -1;
+}
+
+/* The parent's side: the child wrote the report unless it never ran or died; then this side's
+ * copy (its timeline, no frames) says what happened. */
+static void
+finish_report(DtLinkRun *run)
+{
+    struct stat st;
+    if (!run->report || run->report_fd < 0)
+        return;
+    if (fstat(run->report_fd, &st) == 0 && st.st_size > 0) {
+        dt_log_set_sink(NULL, NULL);
+        close(run->report_fd);
+        run->report_fd = -1;
+        return;
+    }
+    dt_link_report_finish(run);
+}
+
 /* The protocol child: runs the session without privileges, reports, exits. */
 __attribute__((noreturn)) static void
 run_child(DtLinkRun *run, DtLinkSandbox *sb)
@@ -170,6 +258,7 @@ run_child(DtLinkRun *run, DtLinkSandbox *sb)
         status = DT_EXIT_OTHER;
     else
         status = (int)dt_link_exit_for_reason(run->reason);
+    dt_link_report_finish(run);
     dt_link_sandbox_exit(sb, status, run->reason, run->message);
 }
 
@@ -192,6 +281,7 @@ run_split(DtLinkRun *run)
     sb.profile = run->hooks ? NULL : &run->profile; /* --managed: the helper applies DNS */
     sb.ifname = run->tun.name;
     rc = dt_link_sandbox_fork(&sb, why, sizeof why);
+    run->split = rc >= 0 || sb.in_child;
     if (sb.in_child) {
         if (rc < 0) {
             dt_log("stage=sandbox error=\"%s\"", why);
@@ -226,6 +316,9 @@ run_link(DtLinkRun *run)
         return fail_with(run, DT_EXIT_USAGE, "%s", why);
     if (dt_link_secret_read(&run->secret, run->options->password_path, why, sizeof why) < 0)
         return fail_with(run, DT_EXIT_USAGE, "%s", why);
+    int status = open_report(run);
+    if (status != 0)
+        return status;
     if (run->profile.is_dialup)
         return dt_link_dialup_run(run);
     if (run->profile.dial_first)
@@ -280,6 +373,7 @@ dt_link_run_new(const DtLinkOptions *options)
     run->tcp.fd = -1;
     run->gre.fd = -1;
     run->tun.fd = -1;
+    run->report_fd = -1;
     return run;
 }
 
@@ -289,6 +383,10 @@ dt_link_run_free(DtLinkRun *run)
     if (!run)
         return;
     tear_down(run);
+    if (run->report_fd >= 0)
+        close(run->report_fd);
+    dt_log_set_sink(NULL, NULL);
+    dt_link_report_free(run->report);
     free(run);
 }
 
@@ -307,6 +405,7 @@ dt_link_standalone_main(const DtLinkOptions *options)
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     dt_log_set_program("dialtone-link");
     status = run_link(run);
+    finish_report(run);
     tear_down(run);
     if (status == DT_EXIT_OK) {
         printf("Disconnected%s%s\n", run->message[0] ? ": " : ".", run->message);
@@ -322,6 +421,8 @@ dt_link_standalone_main(const DtLinkOptions *options)
         else
             fprintf(stderr, "dialtone-link: %s\n", run->message[0] ? run->message : "failed");
     }
+    dt_log_set_sink(NULL, NULL);
+    dt_link_report_free(run->report);
     free(run);
     return status;
 }

@@ -13,6 +13,7 @@
 
 #include "dt-gre-sock.h"
 #include "dt-link-netcfg.h"
+#include "dt-link-report.h"
 #include "dt-link-sandbox.h"
 #include "dt-link-secret.h"
 #include "dt-loop.h"
@@ -36,6 +37,9 @@ typedef struct {
     int ready_fd;
     /* The dial-up link under a DialFirst tunnel: no default route or Routes= of its own. */
     bool lower_link;
+    /* --report FILE: the connection report (dt-link-report.h) written there when the link
+     * ends; NULL: none. */
+    const char *report_path;
 } DtLinkOptions;
 
 typedef struct DtLinkRun DtLinkRun;
@@ -46,6 +50,8 @@ typedef struct {
     int (*loop_ready)(DtLinkRun *run, void *user);
     /* Every session event, after the run handled it (network-up is applied by then). */
     void (*event)(DtLinkRun *run, const DtSessionEvent *ev, void *user);
+    /* The link ended and run->report has no file: deliver it (the protocol child calls it). */
+    void (*report)(DtLinkRun *run, void *user);
     void *user;
 } DtLinkHooks;
 
@@ -74,7 +80,19 @@ struct DtLinkRun {
     /* In the protocol child (dt-link-sandbox.h): how it asks the parent for the network;
      * NULL when the run is not split. */
     DtLinkSandbox *sandbox;
+    /* --report: made before the split, so the protocol child inherits the timeline so far and
+     * writes the file to report_fd (opened by the privileged side) when its link ends; the
+     * parent writes it only when the child did not. NULL and -1: no report. */
+    DtLinkReport *report;
+    int report_fd;
+    bool split; /* a protocol child was forked */
 };
+
+/* Makes run->report from the profile and sends every dt_log line to its timeline. 0 or -1. */
+int dt_link_report_start(DtLinkRun *run);
+/* The child's side of --report: the result, then the file (or hooks->report). Logs what it
+ * wrote. */
+void dt_link_report_finish(DtLinkRun *run);
 
 /* Runs the link; returns the exit status (DtLinkExit). */
 int dt_link_standalone_main(const DtLinkOptions *options);

@@ -7,11 +7,20 @@
 #include <string.h>
 
 static const char *program = "dialtone";
+static void (*log_sink)(void *ctx, const char *line);
+static void *log_sink_ctx;
 
 void
 dt_log_set_program(const char *name)
 {
     program = name;
+}
+
+void
+dt_log_set_sink(void (*sink)(void *ctx, const char *line), void *ctx)
+{
+    log_sink = sink;
+    log_sink_ctx = ctx;
 }
 
 void
@@ -25,6 +34,8 @@ dt_log(const char *fmt, ...)
     /* One write per line, so lines of concurrent writers (server calls) never interleave. */
     fprintf(stderr, "%s: %s\n", program, line);
     fflush(stderr);
+    if (log_sink)
+        log_sink(log_sink_ctx, line);
 }
 
 const char *

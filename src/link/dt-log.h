@@ -9,6 +9,9 @@
 #include <stddef.h>
 
 void dt_log_set_program(const char *name);
+/* Every line (without the program's name) also goes to sink, e.g. a connection report's
+ * timeline (dt-link-report.h); NULL: none. */
+void dt_log_set_sink(void (*sink)(void *ctx, const char *line), void *ctx);
 void dt_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "value" with quotes and backslashes escaped (or the bare value when it needs none) into buf. */
 const char *dt_log_quote(const char *value, char *buf, size_t size);

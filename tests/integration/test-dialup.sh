@@ -95,7 +95,8 @@ start_link() {
     : >"$DT_TMP/link.out"
     : >"$DT_TMP/link.err"
     ip netns exec "$NS" "$LINK" --standalone "$DT_TMP/isp.conf" --password-file \
-        "$DT_TMP/password" --interface "$TUN" >"$DT_TMP/link.out" 2>"$DT_TMP/link.err" &
+        "$DT_TMP/password" --interface "$TUN" ${REPORT:+--report "$REPORT"} \
+        >"$DT_TMP/link.out" 2>"$DT_TMP/link.err" &
     LINK_PID=$!
 }
 
@@ -155,7 +156,7 @@ expect_exit() { # CASE STATUS WORDS
 for auth in pap chap mschapv2; do
     start_isp ok "$auth"
     profile "$auth"
-    start_link
+    REPORT="$DT_TMP/report-$auth.pcapng" start_link
     wait_up "$auth"
     # The lock names us while the line is ours.
     [ -f "$LOCK" ] || dt_fail "$auth: no lock file $LOCK during the call"
@@ -185,7 +186,20 @@ for auth in pap chap mschapv2; do
     expect_exit "$auth" 0 'stage=down reason=local-request'
     grep -q 'stage=hangup' "$DT_TMP/link.err" || dt_fail "$auth: no hang-up"
     check_clean "$auth"
-    echo "ok - $auth: dialled, authenticated, 10.77.0.2, ping, hung up"
+    # --report (issue 9): the PPP exchange over the serial line, the password nowhere.
+    r="$DT_TMP/report-$auth.pcapng"
+    [ -s "$r" ] || dt_fail "$auth: no report written"
+    if command -v tshark >/dev/null; then
+        capinfos -k "$r" | grep -q "Link: *dial-up" || dt_fail "$auth: the report is not a dial-up one"
+        for f in "lcp && ppp.code == 2 && frame.p2p_dir == 0" \
+            "ipcp && ppp.code == 2 && frame.p2p_dir == 1" "pap || chap"; do
+            tshark -r "$r" -Y "$f" 2>/dev/null | grep -q . || dt_fail "$auth: no '$f' in the report"
+        done
+        ! grep -aqF -- "$PASSWORD" "$r" || dt_fail "$auth: the password is in the report"
+        ! tshark -r "$r" -V 2>/dev/null | grep -qF -- "$PASSWORD" ||
+            dt_fail "$auth: the password is in tshark -V of the report"
+    fi
+    echo "ok - $auth: dialled, authenticated, 10.77.0.2, ping, hung up; report read by tshark"
 done
 
 # ---- the modem's refusals ----

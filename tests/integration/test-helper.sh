@@ -171,6 +171,31 @@ expect_invalid "log filter" "bogus" "$(gdbus call --system --dest org.dialtone.H
     "{'bogus': <1>}" 2>&1 || true)"
 echo "ok: log → attempt and connect entries with FORMATS.md's fields, only for the owner"
 
+# 3d. The connection report (issue 9): a snapshot of the running link through the helper, for
+# the owner only; no secret in it.
+if command -v tshark >/dev/null && command -v capinfos >/dev/null; then
+    "$CTL" report Office -o "$DT_TMP/report.pcapng" >"$DT_TMP/out" 2>"$DT_TMP/err" ||
+        dt_fail "report: $(cat "$DT_TMP/err")"
+    grep -q "Wrote the report of “Office”" "$DT_TMP/out" || dt_fail "report: $(cat "$DT_TMP/out")"
+    capinfos -k "$DT_TMP/report.pcapng" >"$DT_TMP/comment"
+    for want in "Snapshot:.*still running" "Authentication: *MS-CHAP v2" "Encryption: *MPPE 128-bit" \
+        "GRE: *sent [1-9]" "stage=network-up" "Redacted:"; do
+        grep -q -- "$want" "$DT_TMP/comment" || dt_fail "report: no '$want' in $(cat "$DT_TMP/comment")"
+    done
+    for f in "chap.code == 2 && frame.p2p_dir == 0" "chap.code == 3 && frame.p2p_dir == 1" \
+        "ccp && ppp.code == 2" "ipcp && ppp.code == 2 && frame.p2p_dir == 1"; do
+        tshark -r "$DT_TMP/report.pcapng" -Y "$f" 2>/dev/null | grep -q . ||
+            dt_fail "report: no packet '$f'"
+    done
+    ! grep -aqF -- "$PASSWORD" "$DT_TMP/report.pcapng" || dt_fail "report: the password is in it"
+    ! tshark -r "$DT_TMP/report.pcapng" -V 2>/dev/null | grep -qF -- "$PASSWORD" ||
+        dt_fail "report: the password is in tshark -V"
+    rc=0
+    "${NOBODY[@]}" "$CTL" report "$CONN" -o - >/dev/null 2>"$DT_TMP/err" || rc=$?
+    [ "$rc" -eq 3 ] || dt_fail "report by another user: exit $rc: $(cat "$DT_TMP/err")"
+    echo "ok: report → a snapshot pcapng tshark reads, no password; another user's → NotAuthorized"
+fi
+
 # 4. Another user may not disconnect it without org.dialtone.disconnect-other.
 rc=0
 "${NOBODY[@]}" "$CTL" disconnect "$CONN" >"$DT_TMP/out" 2>"$DT_TMP/err" || rc=$?
@@ -189,6 +214,17 @@ grep -q "$PASSWORD" "$DT_TMP/helper.log" && dt_fail "the helper logged a passwor
 dt_resolv_restored "disconnect"
 echo "ok: disconnect → $IFACE and proto 68 routes removed, resolv.conf restored"
 "$CTL" log Office | grep -q 'Office: alice disconnected by request after' || dt_fail "no disconnect entry"
+if command -v tshark >/dev/null && command -v capinfos >/dev/null; then
+    # The ended connection lingers on the bus: its report is the attempt's final one.
+    "$CTL" report "$CONN" -o "$DT_TMP/final.pcapng" >"$DT_TMP/out" 2>"$DT_TMP/err" ||
+        dt_fail "report after the end: $(cat "$DT_TMP/err")"
+    capinfos -k "$DT_TMP/final.pcapng" | grep -q "Result: .*local-request" ||
+        dt_fail "final report: no result: $(capinfos -k "$DT_TMP/final.pcapng")"
+    tshark -r "$DT_TMP/final.pcapng" -Y "lcp && ppp.code == 5 && frame.p2p_dir == 0" 2>/dev/null |
+        grep -q . || dt_fail "final report: no Terminate-Request sent"
+    ! grep -aqF -- "$PASSWORD" "$DT_TMP/final.pcapng" || dt_fail "final report: the password is in it"
+    echo "ok: report of the ended connection → the final one, with the result and the Terminate"
+fi
 
 # 6. An ordinary user whom polkit allows connects with --password-file, then ends everything
 # that is theirs with disconnect --all; a wrong password fails at once (exit 6), no redial.
