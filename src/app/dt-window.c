@@ -6,6 +6,7 @@
 #include "dt-editor.h"
 #include "dt-password.h"
 #include "dt-profile-row.h"
+#include "dt-shortcut.h"
 
 /* How long a deleted profile can be brought back. */
 #define UNDO_SECONDS 10
@@ -59,6 +60,7 @@ update_actions(DtWindow *self)
     gboolean any = item != NULL;
 
     set_action_enabled(self, "edit", any);
+    set_action_enabled(self, "create-shortcut", any);
     set_action_enabled(self, "rename", any);
     set_action_enabled(self, "duplicate", any);
     set_action_enabled(self, "delete", any);
@@ -357,6 +359,29 @@ on_profile_list_key_press_event_cb(GtkWidget *widget, GdkEventKey *event, DtWind
     return GDK_EVENT_PROPAGATE;
 }
 
+/* win.create-shortcut: a launcher that connects the selected profile (dt-shortcut.h). */
+static void
+create_shortcut_activated(GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+    DtWindow *self = DT_WINDOW(user_data);
+    g_autoptr(DtProfileItem) item = ref_selected_item(self);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = NULL, *msg = NULL;
+
+    if (!item)
+        return;
+    path = dt_shortcut_create(dt_profile_item_get_id(item), dt_profile_item_get_name(item), &error);
+    if (!path) {
+        show_notification(self, error->message, FALSE);
+        return;
+    }
+    /* Translators: after "Create desktop shortcut"; %s is the profile's name. */
+    msg = g_strdup_printf(_("Shortcut created: search for “Connect %s”, or use it from the "
+                            "Desktop folder."),
+                          dt_profile_item_get_name(item));
+    show_notification(self, msg, FALSE);
+}
+
 static const GActionEntry win_actions[] = {
     {"add-pptp", add_pptp_activated, NULL, NULL, NULL, {0}},
     {"add-dialup", add_dialup_activated, NULL, NULL, NULL, {0}},
@@ -364,6 +389,7 @@ static const GActionEntry win_actions[] = {
     {"rename", rename_activated, NULL, NULL, NULL, {0}},
     {"duplicate", duplicate_activated, NULL, NULL, NULL, {0}},
     {"delete", delete_activated, NULL, NULL, NULL, {0}},
+    {"create-shortcut", create_shortcut_activated, NULL, NULL, NULL, {0}},
     {"undo-delete", undo_delete_activated, NULL, NULL, NULL, {0}},
 };
 

@@ -12,17 +12,20 @@ started three times:
   2. with GDK_SCALE=2 on a 2560x1600 screen (DT_GUI_SCREEN): the main window and the editor
      are about twice the size they were, their controls still named and on screen, the editor
      fits the screen; screenshots;
+     Then "Create desktop shortcut" writes a valid launcher whose Exec reaches the app;
   3. with GTK_THEME=Adwaita:dark: the windows are dark (mean brightness of the screenshot),
      the labels still readable (the text is light); screenshots.
 """
+import configparser
 import os
+import shlex
 import subprocess
 import sys
 import time
 
 import pyatspi
 
-from guilib import (check, click, find, find_app, frame, named, shot, showing,
+from guilib import (check, click, find, find_app, frame, label_starting, named, shot, showing,
                     visible_window, wait_for)
 
 APP = sys.argv[1]
@@ -242,6 +245,31 @@ check(len(tabs) == 4 and all(t.name for t in tabs),
       "the status window's tabs are named: %s" % [t.name for t in tabs])
 click(named(status, "Close", "push button"))
 wait_for(lambda: frame(app, "Office VPN — Status") is None, "the status window to close")
+# "Create desktop shortcut": a launcher that passes desktop-file-validate and whose Exec,
+# run as a desktop would run it, asks the app to connect the profile (no password saved:
+# the prompt comes up).
+select_row(main, "Office VPN")
+click(named(main, "Create desktop shortcut", "push button"))
+launcher = os.path.join(os.environ["XDG_DATA_HOME"], "applications",
+                        "dialtone-connect-%s.desktop" % VPN_ID)
+wait_for(lambda: os.path.exists(launcher), "the launcher in applications/")
+valid = subprocess.run(["desktop-file-validate", launcher], capture_output=True, text=True)
+check(valid.returncode == 0 and not valid.stdout.strip(),
+      "the launcher is a valid desktop entry: %s" % valid.stdout.strip())
+entry = configparser.ConfigParser(interpolation=None)
+entry.optionxform = str
+entry.read(launcher)
+check(entry["Desktop Entry"]["Name"] == "Connect Office VPN" and
+      entry["Desktop Action disconnect"]["Name"] == "Disconnect",
+      "the launcher connects Office VPN and offers Disconnect")
+check(os.stat(launcher).st_mode & 0o111, "the launcher is executable")
+check(label_starting(main, "Shortcut created") is not None, "the window says it was created")
+subprocess.run(shlex.split(entry["Desktop Entry"]["Exec"]), check=True, timeout=20)
+ask = wait_for(lambda: frame(app, "Password for “Office VPN”"),
+               "the launcher's connect to reach the app (its password prompt)")
+check(True, "the launcher's Exec reached the app: its password prompt is up")
+click(named(ask, "Cancel", "push button"))
+wait_for(lambda: frame(app, "Password for “Office VPN”") is None, "the prompt to close")
 w1, h1 = extents("Dialtone")
 select_row(main, "Office VPN")
 click(named(main, "Edit", "push button"))
