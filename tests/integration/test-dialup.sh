@@ -76,6 +76,9 @@ CONF
 # start_isp MODE AUTH [--drop-after-pings N | --terminate-after-pings N]
 start_isp() {
     : >"$DT_TMP/isp.log"
+    # Emptied here, not only by the redirection below: that one happens in the background
+    # job, after the wait may already have read the last case's "ready" line.
+    : >"$DT_TMP/isp.out"
     "$ISP" "$DEV" "$1" "$2" bob "$PASSWORD" "${@:3}" >"$DT_TMP/isp.out" 2>"$DT_TMP/isp.log" &
     ISP_PID=$!
     dt_wait 100 grep -q '^ready pty=' "$DT_TMP/isp.out" || {
