@@ -189,7 +189,11 @@ for auth in pap chap mschapv2; do
     r="$DT_TMP/report-$auth.pcapng"
     [ -s "$r" ] || dt_fail "$auth: no report written"
     if command -v tshark >/dev/null; then
-        capinfos -k "$r" | grep -q "Link: *dial-up" || dt_fail "$auth: the report is not a dial-up one"
+        capinfos -k "$r" >"$DT_TMP/comment"
+        for want in "Link: *dial-up" "IPv4: *10.77.0.2, peer 10.77.0.1" "LCP (ours): *MRU" \
+            "PPP: *frames in [1-9]"; do
+            grep -q -- "$want" "$DT_TMP/comment" || dt_fail "$auth: no '$want' in the report"
+        done
         for f in "lcp && ppp.code == 2 && frame.p2p_dir == 0" \
             "ipcp && ppp.code == 2 && frame.p2p_dir == 1" "pap || chap"; do
             tshark -r "$r" -Y "$f" 2>/dev/null | grep -q . || dt_fail "$auth: no '$f' in the report"
