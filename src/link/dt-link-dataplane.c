@@ -509,9 +509,8 @@ dt_link_dataplane_run(DtLinkRun *run)
         DtSessionStats st;
         dt_session_stats(dp->session, dt_io_now(), &st);
         if (run->report) {
-            DtPppStats ps = dt_ppp_stats(dt_session_ppp(dp->session));
             dt_link_report_set_session(run->report, dt_session_summary(dp->session), &st);
-            dt_link_report_set_ppp(run->report, &ps);
+            dt_link_report_set_ppp(run->report, dt_session_ppp(dp->session));
         }
         dt_log("stage=stats tx_packets=%llu tx_octets=%llu rx_packets=%llu rx_octets=%llu "
                "gre_lost=%llu gre_reordered=%llu tx_mss_clamped=%llu rx_mss_clamped=%llu "

@@ -801,7 +801,7 @@ dt_link_dialup_run(DtLinkRun *run)
         DtPppStats st = dt_ppp_stats(du->ppp);
         const DtHdlcCounters *hc = dt_hdlc_decoder_counters(&du->hdlc);
         if (run->report)
-            dt_link_report_set_ppp(run->report, &st);
+            dt_link_report_set_ppp(run->report, du->ppp);
         dt_log("stage=stats frames_in=%llu frames_out=%llu datagrams_in=%llu tun_rx=%llu "
                "tun_tx=%llu bad_fcs=%llu line_tx_dropped=%llu",
                (unsigned long long)st.frames_in, (unsigned long long)st.frames_out,

@@ -205,10 +205,9 @@ send_report(Managed *m, guint32 id)
     if (ok && id != 0 && run->session) {
         /* A snapshot: the counters as they are now. */
         DtSessionStats st;
-        DtPppStats ps = dt_ppp_stats(dt_session_ppp(run->session));
         dt_session_stats(run->session, dt_io_now(), &st);
         dt_link_report_set_session(run->report, dt_session_summary(run->session), &st);
-        dt_link_report_set_ppp(run->report, &ps);
+        dt_link_report_set_ppp(run->report, dt_session_ppp(run->session));
     }
     ok = ok && dt_link_report_write_to(run->report, append_cb, file);
     if (!ok)

@@ -53,6 +53,10 @@ struct DtLinkReport {
     DtSessionSummary summary;
     DtSessionStats stats;
     DtPppStats ppp;
+    DtLcpNegotiated lcp;
+    DtIpcpNegotiated ipcp;
+    bool lcp_up, ipcp_up;
+    bool lcp_ack_sent, lcp_ack_received; /* seen by the tap: LCP opened at some point */
     DtReason reason;
     char message[512];
     DtTime end;
@@ -187,6 +191,12 @@ dt_link_report_tap_cb(void *ctx, const DtPppTapFrame *f)
 {
     DtLinkReport *r = ctx;
     r->by_protocol[protocol_slot(f->protocol)]++;
+    if (f->protocol == DT_PPP_PROTO_LCP && f->len >= 1 && f->pkt[0] == DT_FSM_CONF_ACK) {
+        if (f->direction == DT_PPP_TAP_SENT)
+            r->lcp_ack_sent = true;
+        else
+            r->lcp_ack_received = true;
+    }
     if (!f->pkt)
         r->withheld++;
     Frame *fr = malloc(sizeof *fr + f->len);
@@ -235,10 +245,14 @@ dt_link_report_set_session(DtLinkReport *r, const DtSessionSummary *summary,
 }
 
 void
-dt_link_report_set_ppp(DtLinkReport *r, const DtPppStats *stats)
+dt_link_report_set_ppp(DtLinkReport *r, const DtPpp *ppp)
 {
-    r->ppp = *stats;
+    r->ppp = dt_ppp_stats(ppp);
     r->have_ppp = true;
+    r->lcp = *dt_ppp_lcp(ppp);
+    r->lcp_up = r->lcp_ack_sent && r->lcp_ack_received;
+    r->ipcp = *dt_ppp_ipcp(ppp);
+    r->ipcp_up = r->ipcp.local_addr != 0;
 }
 
 void
@@ -335,6 +349,32 @@ write_negotiated(Text *t, const DtSessionSummary *s)
     if (s->call_id || s->peer_call_id)
         text_printf(t, "  PPTP call:       id %u, peer id %u\n", (unsigned)s->call_id,
                     (unsigned)s->peer_call_id);
+}
+
+static void
+write_lcp_options(Text *t, const char *who, const DtLcpOptions *o)
+{
+    text_printf(t, "  LCP %-12s MRU %u, ACCM 0x%08x%s%s%s\n", who, (unsigned)o->mru,
+                (unsigned)o->accm, o->pfc ? ", PFC" : "", o->acfc ? ", ACFC" : "",
+                o->magic ? "" : ", no magic number");
+}
+
+/* A link without a PPTP session (dial-up): what its PPP layers say. */
+static void
+write_ppp_negotiated(Text *t, const DtLinkReport *r)
+{
+    char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+    text_printf(t, "\nNegotiated\n");
+    text_printf(t, "  Authentication:  %s\n", dt_auth_method_describe(r->lcp.auth));
+    if (r->ipcp_up) {
+        text_printf(t, "  IPv4:            %s, peer %s\n", ipv4(r->ipcp.local_addr, a),
+                    ipv4(r->ipcp.peer_addr, b));
+        if (r->ipcp.dns[0] || r->ipcp.dns[1])
+            text_printf(t, "  DNS offered:     %s, %s\n", ipv4(r->ipcp.dns[0], a),
+                        ipv4(r->ipcp.dns[1], b));
+    } else {
+        text_printf(t, "  IPv4:            not negotiated\n");
+    }
 }
 
 static void
@@ -471,6 +511,13 @@ build_text(const DtLinkReport *r, Text *t)
     }
     if (r->have_summary)
         write_negotiated(t, &r->summary);
+    else if (r->have_ppp && r->lcp_up)
+        write_ppp_negotiated(t, r);
+    if (r->lcp_up) {
+        /* local: how the peer sends to us; remote: how we send to it (RFC 1661 §6). */
+        write_lcp_options(t, "(ours):", &r->lcp.local);
+        write_lcp_options(t, "(peer's):", &r->lcp.remote);
+    }
     write_counters(t, r);
     write_timeline(t, r);
     write_capture(t, r);

@@ -42,7 +42,8 @@ void dt_link_report_line(DtLinkReport *r, DtTime now, const char *line);
 /* What the end of the link knew; any may be NULL (a dial-up link has no session). */
 void dt_link_report_set_session(DtLinkReport *r, const DtSessionSummary *summary,
                                 const DtSessionStats *stats);
-void dt_link_report_set_ppp(DtLinkReport *r, const DtPppStats *stats);
+/* The PPP link's counters and what LCP and IPCP negotiated (all a dial-up link has). */
+void dt_link_report_set_ppp(DtLinkReport *r, const DtPpp *ppp);
 void dt_link_report_set_result(DtLinkReport *r, DtReason reason, const char *message, DtTime now);
 
 /* Frames seen so far (kept or not). */

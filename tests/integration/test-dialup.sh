@@ -76,6 +76,9 @@ CONF
 # start_isp MODE AUTH [--drop-after-pings N | --terminate-after-pings N]
 start_isp() {
     : >"$DT_TMP/isp.log"
+    # Emptied here, not only by the redirection below: that one happens in the background
+    # job, after the wait may already have read the last case's "ready" line.
+    : >"$DT_TMP/isp.out"
     "$ISP" "$DEV" "$1" "$2" bob "$PASSWORD" "${@:3}" >"$DT_TMP/isp.out" 2>"$DT_TMP/isp.log" &
     ISP_PID=$!
     dt_wait 100 grep -q '^ready pty=/dev/.' "$DT_TMP/isp.out" || {
@@ -190,7 +193,11 @@ for auth in pap chap mschapv2; do
     r="$DT_TMP/report-$auth.pcapng"
     [ -s "$r" ] || dt_fail "$auth: no report written"
     if command -v tshark >/dev/null; then
-        capinfos -k "$r" | grep -q "Link: *dial-up" || dt_fail "$auth: the report is not a dial-up one"
+        capinfos -k "$r" >"$DT_TMP/comment"
+        for want in "Link: *dial-up" "IPv4: *10.77.0.2, peer 10.77.0.1" "LCP (ours): *MRU" \
+            "PPP: *frames in [1-9]"; do
+            grep -q -- "$want" "$DT_TMP/comment" || dt_fail "$auth: no '$want' in the report"
+        done
         for f in "lcp && ppp.code == 2 && frame.p2p_dir == 0" \
             "ipcp && ppp.code == 2 && frame.p2p_dir == 1" "pap || chap"; do
             tshark -r "$r" -Y "$f" 2>/dev/null | grep -q . || dt_fail "$auth: no '$f' in the report"

@@ -252,7 +252,10 @@ rc=0
 [ "$rc" -eq 6 ] || dt_fail "wrong password: exit $rc, not 6: $(cat "$DT_TMP/out" "$DT_TMP/err")"
 grep -q 'error=auth-failed' "$DT_TMP/out" || dt_fail "wrong password: $(cat "$DT_TMP/out")"
 grep -q 'Attempt:' "$DT_TMP/out" && dt_fail "wrong password was redialled: $(cat "$DT_TMP/out")"
-"$CTL" log Office | grep -q 'alice failed (auth-failed)' || dt_fail "no failure entry"
+# connect returns at DOWN; the entry is written when the worker has exited (after its clean-up
+# and its report), so it may come a little later.
+failure_logged() { "$CTL" log Office | grep -q 'alice failed (auth-failed)'; }
+dt_wait 100 failure_logged || dt_fail "no failure entry"
 grep -q 'redial-wait' "$DT_TMP/helper.log" && dt_fail "a wrong password was redialled"
 dt_resolv_restored "wrong password"
 echo "ok: wrong password → exit 6, auth-failed, no redial"

@@ -62,8 +62,13 @@ test_long_link(void)
         .direction = DT_PPP_TAP_SENT, .protocol = 0xC223, .orig_len = 582, .time = t0 + 30000};
     dt_link_report_tap_cb(r, &withheld);
     g_assert_cmpuint(dt_link_report_frames(r), ==, n_frames + 1);
-    DtPppStats ps = {.frames_in = 1000, .frames_out = 1001, .echo_sent = 1000};
-    dt_link_report_set_ppp(r, &ps);
+    /* A link that never opened: its counters, and no LCP section. */
+    DtPppConfig pc = {.role = DT_PPP_ROLE_PEER, .crypto = dt_test_crypto()};
+    DtPpp *ppp = dt_ppp_new(&pc);
+    g_assert_nonnull(ppp);
+    dt_ppp_input(ppp, (const uint8_t *)"\xff\x03\x00", 3, t0, NULL); /* malformed */
+    dt_link_report_set_ppp(r, ppp);
+    dt_ppp_free(ppp);
     dt_link_report_set_result(r, DT_REASON_ECHO_TIMEOUT, "lcp: 3 echo requests went unanswered",
                               t0 + 40000);
 
@@ -89,7 +94,10 @@ test_long_link(void)
     g_assert_nonnull(strstr(ci, "2001 PPP control frames: LCP 2000, PAP 0, CHAP 1"));
     g_assert_nonnull(strstr(ci, "1233 frames in the middle were not kept"));
     g_assert_nonnull(strstr(ci, "1 authentication packets withheld"));
-    g_assert_nonnull(strstr(ci, "LCP echo:        1000 sent"));
+    g_assert_nonnull(
+        strstr(ci, "PPP:             frames in 1, out 0, datagrams in 0; malformed 1"));
+    g_assert_nonnull(strstr(ci, "LCP echo:        0 sent"));
+    g_assert_null(strstr(ci, "LCP (ours):"));
     /* Timeline: the first and the last lines, the middle counted. */
     g_assert_nonnull(strstr(ci, "0.000  layer=test event=line n=0"));
     g_assert_nonnull(strstr(ci, "layer=test event=line n=511"));
