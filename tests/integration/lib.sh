@@ -77,6 +77,24 @@ dt_check_sanitizers() {
     return 1
 }
 
+# The test's password (PASSWORD, when the test sets one) in any file the test kept, but for
+# the files that are there to hold it: the password files, the server's secrets and the
+# profiles' keyring stand-ins. Logs, reports, captures and command output must never have it.
+dt_check_secrets() {
+    local hits f bad=""
+    [ -n "${PASSWORD:-}" ] || return 0
+    hits=$(grep -rlaF -- "$PASSWORD" "$DT_TMP" 2>/dev/null || true)
+    for f in $hits; do
+        case ${f##*/} in
+            password* | *pwfile* | wrongfile | chap-secrets* | *secrets* | *.pw) ;;
+            *) bad="$bad ${f#"$DT_TMP"/}" ;;
+        esac
+    done
+    [ -n "$bad" ] || return 0
+    echo "FAIL: the test password is in:$bad" >&2
+    return 1
+}
+
 dt_cleanup() {
     local ns pids rc=0
     for ns in "${DT_NETNS_LIST[@]}"; do
@@ -87,6 +105,7 @@ dt_cleanup() {
     DT_NETNS_LIST=()
     dt_check_machine_resolv || rc=1
     dt_check_sanitizers || rc=1
+    dt_check_secrets || rc=1
     rm -rf "$DT_TMP"
     [ "$rc" -eq 0 ] || exit 1
 }
