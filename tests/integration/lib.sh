@@ -58,8 +58,9 @@ dt_ns_exec() { "$DT_NS_EXEC" "$@"; }
 dt_check_machine_resolv() {
     [ -f "$DT_RESOLV_ORIG" ] || return 0 # checked already
     if ! cmp -s "$DT_RESOLV_ORIG" /etc/resolv.conf; then
+        echo "FAIL: a test changed the machine's /etc/resolv.conf (put back); it read:" >&2
+        sed 's/^/    /' /etc/resolv.conf >&2
         cat "$DT_RESOLV_ORIG" >/etc/resolv.conf
-        echo "FAIL: a test changed the machine's /etc/resolv.conf (put back)" >&2
         return 1
     fi
 }
