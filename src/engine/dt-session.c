@@ -211,8 +211,11 @@ check_network(DtSession *s)
     s->sum.peer_mru = l->remote.mru;
     uint16_t overhead = (s->ccp && dt_ccp_tx_active(s->ccp)) ? DT_CCP_OVERHEAD : 0;
     s->sum.mtu = (uint16_t)(l->remote.mru > overhead ? l->remote.mru - overhead : 0);
-    if (s->sum.mtu > DT_SESSION_MAX_PACKET - DT_SESSION_HEADROOM)
-        s->sum.mtu = DT_SESSION_MAX_PACKET - DT_SESSION_HEADROOM;
+    /* A peer MRU above 1500 (RFC 1661 §6.1 allows up to 65535) says only what the peer could
+     * receive; the TUN never gets more than the 1500 an Ethernet path under the GRE carries
+     * and the link's privileged parent accepts, or the whole link would be refused for it. */
+    if (s->sum.mtu > DT_SESSION_MAX_MTU)
+        s->sum.mtu = DT_SESSION_MAX_MTU;
     if (!s->sum.ccp_up)
         snprintf(s->sum.description, sizeof(s->sum.description), "no encryption or compression");
     s->network_at = s->now;

@@ -76,6 +76,8 @@
 #define DT_SESSION_MAX_GRE (DT_GRE_HEADER_MAX + DT_PPP_MAX_CONTROL)
 /* The largest IP packet the session carries (its internal buffers). */
 #define DT_SESSION_MAX_PACKET 2048
+/* The largest TUN MTU the session reports, whatever the peer's MRU (≤ MAX_PACKET − HEADROOM). */
+#define DT_SESSION_MAX_MTU 1500
 #define DT_SESSION_DEFAULT_MRU 1400 /* what Windows PPTP negotiates (PROTOCOL.md §9.6) */
 #define DT_SESSION_EVENT_QUEUE 64
 #define DT_SESSION_MAX_LOG 256
@@ -171,7 +173,7 @@ typedef struct {
     uint8_t local_iid[8];
     uint8_t peer_iid[8];
     /* LCP: our MRU, the peer's MRU, and the TUN MTU: the peer's MRU less
-     * DT_MPPE_OVERHEAD when CCP frames what we send. */
+     * DT_MPPE_OVERHEAD when CCP frames what we send, at most DT_SESSION_MAX_MTU. */
     uint16_t mru;
     uint16_t peer_mru;
     uint16_t mtu;
