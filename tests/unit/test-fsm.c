@@ -401,6 +401,45 @@ test_naks_forever(void)
     harness_clear(&h);
 }
 
+/* A peer asking again and again for an option we reject (or Nak'd until Max-Failure turned the
+ * Nak into a Reject): NEGOTIATION_FAILED naming it, not Establish forever (found by
+ * tests/integration/test-hostile.sh, lcp-mru-loop). */
+static void
+test_rejects_forever(void)
+{
+    Harness h;
+    harness_init(&h);
+    reach(&h, DT_FSM_REQ_SENT);
+    feed(&h, DT_FSM_CONF_ACK, h.fsm.req_id, h.fsm.req, h.fsm.req_len);
+    g_assert_cmpint(h.fsm.state, ==, DT_FSM_ACK_RCVD);
+    static const guint8 nak_me[] = {1, 3, 1};
+    int answered = 0;
+    for (int i = 0; i < 100 && h.fsm.state == DT_FSM_ACK_RCVD; i++) {
+        feed(&h, DT_FSM_CONF_REQ, (uint8_t)(60 + i), nak_me, 3);
+        answered++;
+    }
+    g_assert_cmpint(h.fsm.state, ==, DT_FSM_CLOSING);
+    g_assert_cmpint(answered, ==, DT_FSM_MAX_FAILURE + DT_FSM_MAX_REJECT_SENT + 1);
+    g_assert_cmpint(h.fsm.reason, ==, DT_REASON_NEGOTIATION_FAILED);
+    g_assert_cmpint(h.fsm.reason_option, ==, 1);
+    g_assert_nonnull(strstr(h.fsm.message, "dummy option 1"));
+    harness_clear(&h);
+
+    /* An Ack in between starts the count again: a peer that converges is never failed. */
+    harness_init(&h);
+    reach(&h, DT_FSM_REQ_SENT);
+    static const guint8 bad[] = {2, 2};
+    static const guint8 good[] = {1, 3, 0};
+    for (int i = 0; i < 3 * DT_FSM_MAX_REJECT_SENT; i++) {
+        feed(&h, DT_FSM_CONF_REQ, (uint8_t)(2 * i), bad, 2);
+        g_assert_cmpint(h.last_sent[0], ==, DT_FSM_CONF_REJ);
+        feed(&h, DT_FSM_CONF_REQ, (uint8_t)(2 * i + 1), good, 3);
+        g_assert_cmpint(h.last_sent[0], ==, DT_FSM_CONF_ACK);
+    }
+    g_assert_cmpint(h.fsm.reason, ==, DT_REASON_NONE);
+    harness_clear(&h);
+}
+
 /* §5.2: wrong Identifier, altered options or a repeated Ack are ignored. */
 static void
 test_ack_matching(void)
@@ -544,6 +583,7 @@ main(int argc, char **argv)
     g_test_add_func("/fsm/retransmit-count", test_retransmit_count);
     g_test_add_func("/fsm/max-failure", test_max_failure);
     g_test_add_func("/fsm/naks-forever", test_naks_forever);
+    g_test_add_func("/fsm/rejects-forever", test_rejects_forever);
     g_test_add_func("/fsm/ack-matching", test_ack_matching);
     g_test_add_func("/fsm/malformed", test_malformed);
     g_test_add_func("/fsm/resend-after-term-ack", test_resend_after_term_ack);
