@@ -53,7 +53,7 @@ EchoInterval=0
 Attempts=0
 CONF
 
-WAIT_TRIES=400 # 20 s in 50 ms steps
+WAIT_TRIES=${DT_HOSTILE_TRIES:-400} # 20 s in 50 ms steps
 SRV_PID=""
 LINK_PID=""
 stop_pid() { # PID
