@@ -11,7 +11,8 @@
 # everything; MPPE coherency-count jumps, flushed floods and unencrypted data; IPCP offering
 # addresses and name servers the client must never apply. Its table (hostile-server.py --list)
 # says for each case what the client must do: "refused", end by itself with that exit status
-# (dt-link-exit.h) and stage=end reason, having applied no address and no name server; or
+# (dt-link-exit.h) and stage=end reason, having applied no address and no name server; "ended",
+# come up, then end by itself so when the attack comes; or
 # "survived", ignore the attack, come up (with the name servers the table lists in resolv.conf,
 # and answering pings through the tunnel where it says so), and exit 0 on SIGTERM. Every case
 # also: no sanitizer report (lib.sh), a bounded wait (20 s), nothing the client must drop answered
@@ -91,7 +92,13 @@ run_case() { # NAME EXPECT STATUS REASON DNS PING WHAT...
     "$DT_NS_EXEC" "$NS_C" "$LINK" --standalone "$DT_TMP/profile.conf" \
         --password-file "$DT_TMP/password" >"$DT_TMP/link.out" 2>"$err" &
     LINK_PID=$!
-    if [ "$expect" = survived ]; then
+    if [ "$expect" = ended ]; then
+        dt_wait "$WAIT_TRIES" grep -q "^Connected to" "$DT_TMP/link.out" || {
+            stop_pid "$LINK_PID"
+            show
+            dt_fail "$name: did not come up before the attack within 20 s"
+        }
+    elif [ "$expect" = survived ]; then
         dt_wait "$WAIT_TRIES" grep -q "^Connected to" "$DT_TMP/link.out" || {
             stop_pid "$LINK_PID"
             show

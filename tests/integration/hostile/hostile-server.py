@@ -12,7 +12,8 @@ library only: TCP 1723 and a raw GRE socket (protocol 47). Every wait is bounded
 EXPECT is "refused" (the client must end by itself, with STATUS and stage=end reason=REASON,
 having applied no address, route or name server) or "survived" (the client must ignore the
 attack and come up; the driver then stops it with SIGTERM, so STATUS 0 and reason
-local-request). DNS: for a survived case, the name servers resolv.conf must list while the link
+local-request), or "ended" (the client must come up, then end by itself as for
+"refused" when the attack comes). DNS: for a survived case, the name servers resolv.conf must list while the link
 is up, comma-separated ("-": not checked). PING "yes": once the link is up the server pings the
 client through the tunnel (MPPE both ways) and logs event=echo-reply when the answer decrypts; the
 driver waits for it. Any event=unsafe line in the log (the client answered what it must drop)
@@ -54,6 +55,11 @@ CASES = [
     ("ctrl-huge", "refused", 1, "malformed", "-", "no", "a 65535-byte control message"),
     ("ctrl-unknown-type", "survived", 0, "local-request", GOOD_DNS, "no", "message type 99 after SCCRP"),
     ("sccrp-refused", "refused", 5, "control-refused", "-", "no", "SCCRP result 2 (general error)"),
+    ("ctrl-byte-by-byte", "survived", 0, "local-request", GOOD_DNS, "yes", "SCCRP and OCRP one byte per TCP segment"),
+    ("ctrl-echo-flood", "survived", 0, "local-request", GOOD_DNS, "yes", "300 PPTP Echo-Requests once up"),
+    ("ctrl-sli-wen", "survived", 0, "local-request", GOOD_DNS, "yes", "Set-Link-Info (ours, another call's) and WAN-Error-Notify once up"),
+    ("ctrl-length-lies-later", "ended", 1, "malformed", "-", "no", "once up, an Echo-Request whose Length says 24"),
+    ("ctrl-stop", "refused", 6, "peer-stopped", "-", "no", "Stop-Control-Connection-Request during LCP"),
     ("ocrp-wrong-call-id", "survived", 0, "local-request", GOOD_DNS, "no", "a busy OCRP for another call ID (ignored), then the right OCRP"),
     ("ocrp-refused", "refused", 5, "call-refused", "-", "no", "OCRP result 4 (busy)"),
     ("cdn-wrong-call-id", "survived", 0, "local-request", GOOD_DNS, "yes", "Call-Disconnect-Notify for another call ID once up"),
@@ -255,7 +261,13 @@ class Server:
 
     def send_ctrl(self, data):
         log("ctrl tx %d bytes type=%d" % (len(data), struct.unpack("!H", data[8:10])[0] if len(data) >= 10 else -1))
-        self.tcp.sendall(data)
+        if self.case != "ctrl-byte-by-byte":
+            self.tcp.sendall(data)
+            return
+        self.tcp.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for i in range(len(data)):
+            self.tcp.send(data[i : i + 1])
+            time.sleep(0.001)
 
     def send_gre_raw(self, pkt):
         self.gre.sendto(pkt, (self.client_ip, 0))
@@ -369,6 +381,8 @@ class Server:
                 if c == "cdn":
                     self.send_ctrl(ctrl(13, cdn_body(OUR_CALL_ID)))
                     return True
+                if c == "ctrl-stop":
+                    self.send_ctrl(ctrl(3, b"\x01\x00\x00\x00"))  # reason 1: none
                 self.start_lcp()
         elif t == 5:  # Echo-Request
             self.send_ctrl(ctrl(6, m[12:16] + b"\x01\x00\x00\x00"))
@@ -613,6 +627,15 @@ class Server:
         log("event=network-up")
         if self.case == "cdn-wrong-call-id":
             self.send_ctrl(ctrl(13, cdn_body((OUR_CALL_ID + 1) & 0xFFFF)))
+        elif self.case == "ctrl-echo-flood":
+            for i in range(300):
+                self.send_ctrl(ctrl(5, struct.pack("!I", 0x10000 + i)))
+        elif self.case == "ctrl-sli-wen":
+            for call in (self.peer_call_id, (self.peer_call_id + 1) & 0xFFFF):
+                self.send_ctrl(ctrl(15, struct.pack("!HHII", call, 0, 0xFFFFFFFF, 0)))
+                self.send_ctrl(ctrl(14, struct.pack("!HH6I", call, 0, 1, 2, 3, 4, 5, 6)))
+        elif self.case == "ctrl-length-lies-later":
+            self.send_ctrl(ctrl(5, struct.pack("!I", 7) + b"\0" * 8))
 
     def send_mppe(self, proto, payload, flags=0x9000):
         self.send_ppp(PROTO_COMP, self.tx_mppe.seal(proto, payload, flags))
