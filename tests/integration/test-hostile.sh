@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# test-hostile.sh DTIO-ITEST DIALTONE-LINK [CASE...] — a hostile PPTP server against the real
-# client (issue 11).
+# test-hostile.sh DTIO-ITEST DIALTONE-LINK DIALTONE-SERVER [CASE...] — a hostile PPTP server
+# against the real client, then a hostile client against the real server (issue 11).
 #
 # hostile/hostile-server.py, a scripted PAC in the server namespace (TCP 1723 and raw GRE,
 # Python standard library only), speaks enough PPTP, LCP, MS-CHAP v2, CCP, MPPE and IPCP to bring
@@ -20,8 +20,10 @@
 # 68 route, no address from the offer, resolv.conf as it was).
 source "$(dirname "$0")/lib.sh" "$1"
 LINK=${2:?}
-shift 2
+SERVER=${3:?}
+shift 3
 HOSTILE="$(dirname "$0")/hostile/hostile-server.py"
+HOSTILE_CLIENT="$(dirname "$0")/hostile/hostile-client.py"
 command -v python3 >/dev/null || dt_skip "no python3"
 
 dt_pair_new host
@@ -171,6 +173,67 @@ while read -r -u 3 name expect status reason dns ping known what; do
     fi
     run_case "$name" "$expect" "$status" "$reason" "$dns" "$ping" "$what"
 done 3< <(python3 "$HOSTILE" --list)
-[ "$N" -gt 0 ] || dt_fail "no case ran"
-echo "$N attacks, all refused or survived as expected; $SKIPPED known findings not run"
+
+# The other way round: hostile/hostile-client.py against dialtone-server. Each attack on its own
+# connection; the server must close it or ignore the attack and still answer (the table), stay
+# up, and afterwards bring the real client up.
+printf 'alice * "pw-Hostile-9" *\n' >"$DT_TMP/chap-secrets"
+cat >"$DT_TMP/server.conf" <<CONF
+[Server]
+Listen=192.0.2.1
+LocalAddress=198.51.100.1
+RemoteAddresses=198.51.100.10-198.51.100.20
+Secrets=$DT_TMP/chap-secrets
+
+[PPP]
+EchoInterval=0
+CONF
+M=0
+while read -r -u 3 name expect what; do
+    if [ $# -gt 0 ]; then
+        case " $* " in *" server-$name "*) ;; *) continue ;; esac
+    fi
+    if [ "$M" -eq 0 ]; then
+        : >"$DT_TMP/dialtone-server.log"
+        ip netns exec "$NS_S" "$SERVER" --config "$DT_TMP/server.conf" 2>>"$DT_TMP/dialtone-server.log" &
+        SRV_PID=$!
+        dt_wait 100 grep -q "event=listen" "$DT_TMP/dialtone-server.log" || {
+            cat "$DT_TMP/dialtone-server.log" >&2
+            dt_fail "dialtone-server did not start"
+        }
+    fi
+    : >"$DT_TMP/client.log"
+    timeout 30 ip netns exec "$NS_C" python3 "$HOSTILE_CLIENT" "$name" 192.0.2.1 "$DT_TMP/client.log" ||
+        dt_fail "server-$name: the hostile client failed: $(cat "$DT_TMP/client.log")"
+    grep -q "event=$expect" "$DT_TMP/client.log" || {
+        cat "$DT_TMP/dialtone-server.log" >&2
+        dt_fail "server-$name: want event=$expect, got: $(cat "$DT_TMP/client.log")"
+    }
+    kill -0 "$SRV_PID" 2>/dev/null || {
+        cat "$DT_TMP/dialtone-server.log" >&2
+        dt_fail "server-$name: dialtone-server died"
+    }
+    printf '== server-%-21s %-8s (%s)\n' "$name" "$expect" "$what"
+    M=$((M + 1))
+done 3< <(python3 "$HOSTILE_CLIENT" --list)
+if [ "$M" -gt 0 ]; then
+    # Still serving: the real client comes up through it, and leaves nothing behind.
+    : >"$DT_TMP/link.out"
+    "$DT_NS_EXEC" "$NS_C" "$LINK" --standalone "$DT_TMP/profile.conf" \
+        --password-file "$DT_TMP/password" >"$DT_TMP/link.out" 2>"$DT_TMP/link-after.err" &
+    LINK_PID=$!
+    dt_wait "$WAIT_TRIES" grep -q "^Connected to" "$DT_TMP/link.out" || {
+        stop_pid "$LINK_PID"
+        cat "$DT_TMP/link-after.err" "$DT_TMP/dialtone-server.log" >&2
+        dt_fail "after the hostile clients, the real client did not come up"
+    }
+    stop_pid "$LINK_PID"
+    LINK_PID=""
+    nothing_left "after the hostile clients"
+    stop_pid "$SRV_PID"
+    SRV_PID=""
+fi
+[ $((N + M)) -gt 0 ] || dt_fail "no case ran"
+echo "$N attacks on the client, $M on the server, all refused or survived as expected;" \
+    "$SKIPPED known findings not run"
 echo "PASS"
