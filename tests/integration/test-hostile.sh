@@ -41,6 +41,7 @@ User=alice
 
 [Security]
 Encryption=require-128
+AllowStateful=true
 
 [IPv4]
 DefaultRoute=true

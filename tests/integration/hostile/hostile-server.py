@@ -83,6 +83,8 @@ CASES = [
     ("ccp-nothing-then-everything", "survived", 0, "local-request", GOOD_DNS, "yes", "our CCP requests: no bits, then all 32, then H+S"),
     ("mppe-ccount-jumps", "survived", 0, "local-request", GOOD_DNS, "yes", "MPPE coherency count +2047, +1000, late, replayed, 2049 ahead"),
     ("mppe-flushed-flood", "survived", 0, "local-request", GOOD_DNS, "yes", "300 flushed MPPE packets of garbage, each a count ahead"),
+    ("mppe-stateful-loss", "survived", 0, "local-request", GOOD_DNS, "yes", "stateful MPPE: 5 packets lost, so a Reset-Request; answered by a flushed packet"),
+    ("mppe-stateful-flood", "survived", 0, "local-request", GOOD_DNS, "yes", "stateful MPPE: 300 flushed packets of garbage, one across a flag count"),
     ("mppe-unencrypted", "survived", 0, "local-request", GOOD_DNS, "yes", "pings as bare IP and as MPPE without the D bit: never answered"),
     ("ipcp-addr-zero", "refused", 1, "address-refused", "-", "no", "IPCP Nak: our address 0.0.0.0"),
     ("ipcp-addr-loopback", "refused", 1, "address-refused", "-", "no", "IPCP Nak: our address 127.0.0.1"),
@@ -207,6 +209,79 @@ class Mppe:
         return struct.unpack("!H", plain[:2])[0], plain[2:]
 
 
+class Rc4:
+    """RC4 whose keystream runs on across calls (stateful MPPE)."""
+
+    def __init__(self, key):
+        self.s, j = list(range(256)), 0
+        for i in range(256):
+            j = (j + self.s[i] + key[i % len(key)]) & 0xFF
+            self.s[i], self.s[j] = self.s[j], self.s[i]
+        self.i = self.j = 0
+
+    def crypt(self, data):
+        s, i, j, out = self.s, self.i, self.j, bytearray()
+        for b in data:
+            i = (i + 1) & 0xFF
+            j = (j + s[i]) & 0xFF
+            s[i], s[j] = s[j], s[i]
+            out.append(b ^ s[(s[i] + s[j]) & 0xFF])
+        self.i, self.j = i, j
+        return bytes(out)
+
+
+def is_flag(cc):
+    return cc & 0xFF == 0xFF
+
+
+class StatefulMppe(Mppe):
+    """RFC 3078 §8.2 as the client does it by default (DT_MPPE_COMPAT_RFC): a key change before
+    each flag packet (count & 0xFF == 0xFF); A re-initialises RC4 with the current key."""
+
+    def __init__(self, master, magic):
+        super().__init__(master, magic)
+        self.rc4 = Rc4(self.key)
+        self.flush_next = True  # §3.1: A on the first packet
+        self.discard = False
+
+    def change_key(self):
+        interim = get_new_key_from_sha(self.start, self.key)
+        self.key = rc4(interim, interim)
+
+    def seal(self, proto, payload, flags=0x9000):
+        cc = (self.ccount + 1) % 4096
+        flush = self.flush_next
+        if is_flag(cc):
+            self.change_key()
+            flush = True
+        if flush:
+            self.rc4 = Rc4(self.key)
+        self.ccount, self.flush_next = cc, False
+        return struct.pack("!H", 0x1000 | (0x8000 if flush else 0) | cc) + self.rc4.crypt(struct.pack("!H", proto) + payload)
+
+    def open(self, data):
+        hdr = struct.unpack("!H", data[:2])[0]
+        cc, flushed = hdr & 0x0FFF, bool(hdr & 0x8000)
+        if not hdr & 0x1000 or (not flushed and is_flag(cc)):
+            return None
+        if flushed:
+            ahead = (cc - self.ccount) % 4096
+            for i in range(1, ahead):
+                if is_flag((self.ccount + i) % 4096):
+                    self.change_key()
+            if ahead and is_flag(cc):
+                self.change_key()
+            self.ccount, self.discard = cc, False
+            self.rc4 = Rc4(self.key)
+        elif self.discard or cc != (self.ccount + 1) % 4096:
+            self.discard = True
+            return None
+        else:
+            self.ccount = cc
+        plain = self.rc4.crypt(data[2:])
+        return struct.unpack("!H", plain[:2])[0], plain[2:]
+
+
 def csum(b):
     if len(b) % 2:
         b += b"\0"
@@ -249,6 +324,8 @@ class Server:
         self.ccp_acked = self.ccp_acking = self.ipcp_acked = self.ipcp_acking = False
         self.data_at = None
         self.attacked = False
+        self.attack_seq = 0
+        self.replies = 0
         self.ping_seq = 0
         self.next_ping = 0.0
         if case == "ipcp-addr-server-public":
@@ -552,8 +629,11 @@ class Server:
     def peer_addr(self):
         return BAD_PEER.get(self.case) or SERVER_TUNNEL_ADDR
 
+    def mppe_want(self):
+        return MPPE_S if self.case.startswith("mppe-stateful") else MPPE_H | MPPE_S
+
     def ccp_opt(self):
-        bits = MPPE_H | MPPE_S
+        bits = self.mppe_want()
         if self.case == "ccp-offers-nothing":
             bits = 0
         elif self.case == "ccp-offers-everything":
@@ -567,7 +647,7 @@ class Server:
         code, ident, n = struct.unpack("!BBH", d[:4])
         opts = d[4:n]
         log("ccp rx code=%d %s" % (code, opts.hex()))
-        want = struct.pack("!BBI", 18, 6, MPPE_H | MPPE_S)
+        want = struct.pack("!BBI", 18, 6, self.mppe_want())
         if code == 1:
             if self.case in ("ccp-offers-nothing", "ccp-offers-everything"):
                 self.send_cp(PROTO_CCP, 3, ident, struct.pack("!BBI", 18, 6, 0))
@@ -582,6 +662,10 @@ class Server:
             self.send_cp(PROTO_CCP, 1, self.next_id(), self.ccp_opt())
         elif code == 5:
             self.send_cp(PROTO_CCP, 6, ident)
+        elif code == 14 and self.tx_mppe:  # Reset-Request (RFC 1962 §2): flush the next packet
+            log("event=reset-request")
+            self.send_cp(PROTO_CCP, 15, ident)
+            self.tx_mppe.flush_next = True
         self.check_up()
 
     def on_ipcp(self, d):
@@ -621,8 +705,9 @@ class Server:
     def check_up(self):
         if self.data_at or not (self.ccp_acked and self.ccp_acking and self.ipcp_acked and self.ipcp_acking):
             return
-        self.tx_mppe = Mppe(self.master, MAGIC3)  # the server's send key
-        self.rx_mppe = Mppe(self.master, MAGIC2)  # the client's send key
+        kind = StatefulMppe if self.case.startswith("mppe-stateful") else Mppe
+        self.tx_mppe = kind(self.master, MAGIC3)  # the server's send key
+        self.rx_mppe = kind(self.master, MAGIC2)  # the client's send key
         self.data_at = time.monotonic() + 1.0  # the client applies its address meanwhile
         log("event=network-up")
         if self.case == "cdn-wrong-call-id":
@@ -643,8 +728,9 @@ class Server:
     def tick(self):
         if not self.data_at or time.monotonic() < self.data_at:
             return
-        if not self.attacked:
+        if not self.attacked and (self.case != "mppe-stateful-loss" or self.replies >= 3):
             self.attacked = True
+            self.attack_seq = self.ping_seq
             self.attack_data()
         if time.monotonic() >= self.next_ping:
             self.next_ping = time.monotonic() + 0.3
@@ -667,6 +753,16 @@ class Server:
                 m.rekey()  # each a count ahead, so our own next packet is still in step
                 self.send_ppp(PROTO_COMP, struct.pack("!H", 0x9000 | m.ccount) + os.urandom(20 + i % 200))
             log("event=attack ccount=%d" % m.ccount)
+        elif c == "mppe-stateful-loss":
+            for i in range(5):
+                m.seal(PROTO_IP, ping(PING_GOOD, 500 + i))  # sealed and lost on the way
+            log("event=attack ccount=%d" % m.ccount)
+        elif c == "mppe-stateful-flood":
+            for i in range(300):
+                m.seal(PROTO_IP, b"")  # our count and keys as if sent
+                self.send_ppp(PROTO_COMP, struct.pack("!H", 0x9000 | m.ccount) + os.urandom(20 + i % 200))
+            m.flush_next = True  # each garbage packet re-initialised the client's RC4
+            log("event=attack ccount=%d" % m.ccount)
         elif c == "mppe-unencrypted":
             for i in range(5):
                 self.send_ppp(PROTO_IP, ping(PING_BAD, i))  # bare IP on an encrypted link
@@ -686,7 +782,9 @@ class Server:
             return
         ident, seq = struct.unpack("!HH", ip[24:28])
         if ident == PING_GOOD:
-            log("event=echo-reply seq=%d" % seq)
+            self.replies += 1
+            # Only an answer to a ping sent after the attack shows the data path survived it.
+            log("%s seq=%d" % ("event=echo-reply" if self.attacked and seq > self.attack_seq else "echo-reply-before-attack", seq))
         elif ident == PING_BAD:
             log("event=unsafe echo-reply to a ping the client should have dropped, seq=%d" % seq)
 
