@@ -18,7 +18,8 @@ is up, comma-separated ("-": not checked). PING "yes": once the link is up the s
 client through the tunnel (MPPE both ways) and logs event=echo-reply when the answer decrypts; the
 driver waits for it. Any event=unsafe line in the log (the client answered what it must drop)
 fails the case. KNOWN "finding": the client fails this case today (FINDINGS); the driver runs
-it only when named on its command line.
+it only when named on its command line; "slow" likewise, for cases that wait out one of the
+client's own timeouts.
 """
 import hashlib
 import os
@@ -33,7 +34,7 @@ from md4 import md4  # noqa: E402
 
 PASSWORD = "pw-Hostile-9"
 USER = "alice"
-LIFETIME = float(os.environ.get("DT_HOSTILE_LIFETIME", "25"))
+LIFETIME = float(os.environ.get("DT_HOSTILE_LIFETIME", "25"))  # test-hostile.sh: 90 for slow cases
 MAGIC_COOKIE = 0x1A2B3C4D
 OUR_CALL_ID = 0x4242
 
@@ -61,16 +62,19 @@ CASES = [
     ("ctrl-length-lies-later", "ended", 1, "malformed", "-", "no", "once up, an Echo-Request whose Length says 24"),
     ("ctrl-stop", "refused", 6, "peer-stopped", "-", "no", "Stop-Control-Connection-Request during LCP"),
     ("ocrp-wrong-call-id", "survived", 0, "local-request", GOOD_DNS, "no", "a busy OCRP for another call ID (ignored), then the right OCRP"),
+    ("ocrp-never", "refused", 7, "timeout", "-", "no", "only an OCRP for another call ID: the client waits out its 60 s reply timeout"),
     ("ocrp-refused", "refused", 5, "call-refused", "-", "no", "OCRP result 4 (busy)"),
     ("cdn-wrong-call-id", "survived", 0, "local-request", GOOD_DNS, "yes", "Call-Disconnect-Notify for another call ID once up"),
     ("cdn", "refused", 6, "peer-stopped", "-", "no", "Call-Disconnect-Notify for the call, before LCP (control for the above)"),
     ("gre-seq-jumps", "survived", 0, "local-request", GOOD_DNS, "no", "GRE seq 5000 behind (a Terminate-Request), +2^31-4096, acks of the unsent"),
+    ("gre-seq-half", "refused", 7, "auth-timeout", "-", "no", "GRE seq +2^31 once LCP is up: all looks old, authentication times out (30 s)"),
     ("gre-wrong-key", "survived", 0, "local-request", GOOD_DNS, "no", "LCP Terminate-Request under a wrong GRE key"),
     ("gre-terminate", "refused", 6, "peer-terminated", "-", "no", "LCP Terminate-Request under the right key (control for the above)"),
     ("gre-garbage", "survived", 0, "local-request", GOOD_DNS, "yes", "short GRE, lying lengths, random payloads"),
     ("lcp-option-flood", "survived", 0, "local-request", GOOD_DNS, "no", "an LCP Configure-Request of 255 unknown options"),
     ("lcp-nak-storm", "refused", 1, "negotiation-failed", "-", "no", "Configure-Nak of every request, a new MRU each"),
     ("lcp-mru-loop", "refused", 1, "negotiation-failed", "-", "no", "Configure-Request for MRU 0, again and again, whatever the Nak or Reject"),
+    ("lcp-ack-only", "refused", 7, "timeout", "-", "no", "Acks every Configure-Request, never sends its own"),
     ("lcp-mru-huge", "survived", 0, "local-request", GOOD_DNS, "yes", "Configure-Request for MRU 65535 (legal: the TUN MTU stays <= 1500)"),
     ("lcp-loopback", "refused", 1, "loopback", "-", "no", "a looped-back line: every LCP packet the client sends comes back to it"),
     ("lcp-protocol-reject-early", "survived", 0, "local-request", GOOD_DNS, "no", "Protocol-Reject of LCP before Opened (RFC 1661 5.7: discard)"),
@@ -101,9 +105,14 @@ CASES = [
     ("ipcp-dns-mixed", "survived", 0, "local-request", DNS[1], "no", "IPCP Nak: DNS 127.0.0.1 and a good one (only the good one applied)"),
 ]
 # Cases the client currently fails: --list marks them "finding" and the driver runs them only
-# when named, with the expectation unchanged. Empty since lcp-mru-loop and ipcp-peer-loop (a peer
-# re-requesting what was rejected, forever) were fixed in dt-fsm.c.
-FINDINGS = set()
+# when named, with the expectation unchanged. lcp-mru-loop and ipcp-peer-loop (a peer
+# re-requesting what was rejected, forever) were fixed in dt-fsm.c; lcp-ack-only is open: every
+# Ack re-initialises the restart counter (RFC 1661 §4.1 RCA: irc), so a peer that acks and never
+# asks keeps the client in Establish for ever.
+FINDINGS = {"lcp-ack-only"}
+# Cases that honestly take longer than the suite's budget (the client's own timeouts): --list
+# marks them "slow"; the driver runs them only when named, with a 90 s wait.
+SLOW = {"ocrp-never", "gre-seq-half"}
 BAD_DNS = {
     "ipcp-dns-bogus": ("0.0.0.0", "255.255.255.255"),
     "ipcp-dns-loopback": ("127.0.0.53", "127.1.2.3"),
@@ -313,6 +322,8 @@ class Server:
         self.ident = 1
         self.lcp_acked = self.lcp_acking = False
         self.lcp_open_done = False
+        self.lcp_req = None
+        self.lcp_req_at = 0.0
         self.auth_sent = False
         self.ncp_started = False
         self.chap_id = 7
@@ -447,10 +458,12 @@ class Server:
                     self.send_ctrl(ctrl(99, b"\x01" * 20))
         elif t == 7:  # OCRQ
             self.peer_call_id = struct.unpack("!H", m[12:14])[0]
-            if c == "ocrp-wrong-call-id":
+            if c in ("ocrp-wrong-call-id", "ocrp-never"):
                 # Were this taken as the reply to our call, the client would end with call-refused.
                 self.send_ctrl(ctrl(8, ocrp_body((self.peer_call_id + 1) & 0xFFFF, result=4)))
                 time.sleep(0.3)
+            if c == "ocrp-never":
+                return True
             if c == "ocrp-refused":
                 self.send_ctrl(ctrl(8, ocrp_body(self.peer_call_id, result=4)))
             else:
@@ -520,7 +533,9 @@ class Server:
             opts = struct.pack("!BBH", 1, 4, 0) + opts
         elif c == "lcp-mru-huge":
             opts = struct.pack("!BBH", 1, 4, 65535) + opts
-        self.send_cp(PROTO_LCP, 1, self.next_id(), opts)
+        self.lcp_req = (self.next_id(), opts)
+        self.lcp_req_at = time.monotonic()
+        self.send_cp(PROTO_LCP, 1, *self.lcp_req)
 
     def start_lcp(self):
         c = self.case
@@ -536,7 +551,7 @@ class Server:
             for proto in (PROTO_LCP, PROTO_CHAP, PROTO_CCP, PROTO_IPCP, 0x00FD, 0x0021):
                 self.send_ppp(proto, os.urandom(3))
                 self.send_ppp(proto, struct.pack("!BBH", 1, 1, 2000) + os.urandom(8))
-        if c != "lcp-loopback":
+        if c not in ("lcp-loopback", "lcp-ack-only"):
             self.lcp_request()
         if c == "lcp-protocol-reject-early":
             self.send_cp(PROTO_LCP, 8, self.next_id(), struct.pack("!H", PROTO_LCP) + b"\x01\x01\x00\x04")
@@ -560,6 +575,8 @@ class Server:
             self.tx_seq = (self.tx_seq + 0x7FFFF000) & 0xFFFFFFFF
             for i in range(10):
                 self.send_ppp(PROTO_LCP, struct.pack("!BBH", 11, 40 + i, 8) + b"\0\0\0\0", ack=0xFFFFFFF0 - i)
+        elif c == "gre-seq-half":
+            self.tx_seq = (self.tx_seq + 0x80000000) & 0xFFFFFFFF
         elif c == "lcp-protocol-reject":
             self.send_cp(PROTO_LCP, 8, self.next_id(), struct.pack("!H", PROTO_LCP) + b"\x01\x01\x00\x04")
             return False
@@ -726,6 +743,11 @@ class Server:
         self.send_ppp(PROTO_COMP, self.tx_mppe.seal(proto, payload, flags))
 
     def tick(self):
+        # RFC 1661 §4.6: our Configure-Request again, same Identifier, until it is acked. A GRE
+        # packet can overtake the OCRP and arrive before the client has the call.
+        if self.lcp_req and not self.lcp_acked and time.monotonic() - self.lcp_req_at > 1.0:
+            self.lcp_req_at = time.monotonic()
+            self.send_cp(PROTO_LCP, 1, *self.lcp_req)
         if not self.data_at or time.monotonic() < self.data_at:
             return
         if not self.attacked and (self.case != "mppe-stateful-loss" or self.replies >= 3):
@@ -793,7 +815,7 @@ def main():
     global LOGF
     if sys.argv[1:] == ["--list"]:
         for name, expect, status, reason, dns, ping, what in CASES:
-            known = "finding" if name in FINDINGS else "-"
+            known = "finding" if name in FINDINGS else "slow" if name in SLOW else "-"
             print("%s %s %d %s %s %s %s %s" % (name, expect, status, reason, dns, ping, known, what))
         return 0
     if len(sys.argv) != 4 or sys.argv[1] not in [c[0] for c in CASES]:
