@@ -158,6 +158,7 @@ struct DtFsm {
     unsigned restart_count;
     unsigned naks_sent;     /* Max-Failure: Naks sent without an Ack in between */
     unsigned rejects_sent;  /* Rejects sent without an Ack in between */
+    unsigned acks_only;     /* our requests acked while the peer sent none of its own */
     unsigned naks_received; /* since the layer last came up */
     bool passive;           /* tlf/3p: wait in Stopped for the peer */
 
