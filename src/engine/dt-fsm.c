@@ -301,6 +301,8 @@ dt_fsm_open(DtFsm *f, DtTime now)
         f->reason_option = -1;
         f->message[0] = '\0';
         f->naks_received = 0;
+        f->rejects_sent = 0;
+        f->acks_only = 0;
         memset(f->rejected_types, 0, sizeof(f->rejected_types));
         f->state = DT_FSM_STARTING;
         tls(f);
@@ -310,6 +312,8 @@ dt_fsm_open(DtFsm *f, DtTime now)
         f->reason_option = -1;
         f->message[0] = '\0';
         f->naks_received = 0;
+        f->rejects_sent = 0;
+        f->acks_only = 0;
         memset(f->rejected_types, 0, sizeof(f->rejected_types));
         irc_configure(f);
         scr(f, false);
@@ -530,6 +534,7 @@ recv_conf_req(DtFsm *f, uint8_t id, const uint8_t *opts, size_t len)
         return;
     }
     DtFsmState was = f->state;
+    f->acks_only = 0;
     switch (was) {
     case DT_FSM_CLOSED: /* RCR±: sta/2 */
         sta(f, id);
@@ -560,6 +565,7 @@ recv_conf_req(DtFsm *f, uint8_t id, const uint8_t *opts, size_t len)
     uint8_t code = judge_request(f, opts, len, &rej, &nak);
     if (code == DT_FSM_CONF_ACK) { /* RCR+ */
         f->naks_sent = 0;
+        f->rejects_sent = 0;
         dt_fsm_send(f, DT_FSM_CONF_ACK, id, opts, len);
         if (was == DT_FSM_ACK_RCVD) { /* sca,tlu/9 */
             f->state = DT_FSM_OPENED;
@@ -575,6 +581,15 @@ recv_conf_req(DtFsm *f, uint8_t id, const uint8_t *opts, size_t len)
     if (code == DT_FSM_CONF_NAK) {
         f->naks_sent++;
         dt_fsm_send(f, DT_FSM_CONF_NAK, id, nak_buf, nak.len);
+    } else if (++f->rejects_sent > DT_FSM_MAX_REJECT_SENT) {
+        int opt = rej_buf[0];
+        const char *oname = f->cb->option_name ? f->cb->option_name((uint8_t)opt) : "?";
+        char msg[DT_FSM_MAX_MESSAGE];
+        snprintf(msg, sizeof(msg),
+                 "%s option %d (%s) never converged: the peer asks for it whatever we reject",
+                 f->cb->name, opt, oname);
+        dt_fsm_fail(f, DT_REASON_NEGOTIATION_FAILED, opt, msg, f->now);
+        return;
     } else {
         dt_fsm_send(f, DT_FSM_CONF_REJ, id, rej_buf, rej.len);
     }
@@ -632,6 +647,17 @@ recv_conf_ack(DtFsm *f, uint8_t id, const uint8_t *opts, size_t len)
         f->cb->acked(f);
     switch (f->state) {
     case DT_FSM_REQ_SENT: /* irc/7 */
+        /* The irc lets a peer that acks every request and never sends its own keep us here for
+         * ever (TO+ in Ack-Rcvd resends, the Ack re-initialises): after Max-Configure such Acks,
+         * give up as if the counter had run out. */
+        if (++f->acks_only > f->timers.max_configure) {
+            char msg[DT_FSM_MAX_MESSAGE];
+            snprintf(msg, sizeof(msg),
+                     "%s: the peer acks our requests but never sends its own Configure-Request",
+                     f->cb->name);
+            dt_fsm_fail(f, DT_REASON_TIMEOUT, -1, msg, f->now);
+            return;
+        }
         irc_configure(f);
         f->state = DT_FSM_ACK_RCVD;
         break;

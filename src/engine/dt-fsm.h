@@ -40,6 +40,10 @@ enum {
 /* Naks received for our request before we call it "not converging" (pppd
  * has the same guard; the RFC leaves it to the implementation). */
 #define DT_FSM_MAX_NAK_RECEIVED 10
+/* Configure-Rejects we send without an Ack in between before calling it "not converging": a
+ * peer that asks again and again for what we rejected (§5.4 says it must not) would otherwise
+ * keep the link in Establish forever, each of its requests answered at once. */
+#define DT_FSM_MAX_REJECT_SENT 10
 
 /* Largest option list we send or remember (our requests are short). */
 #define DT_FSM_MAX_REQUEST 128
@@ -153,6 +157,8 @@ struct DtFsm {
     DtTime deadline; /* restart timer, DT_TIME_NEVER when stopped */
     unsigned restart_count;
     unsigned naks_sent;     /* Max-Failure: Naks sent without an Ack in between */
+    unsigned rejects_sent;  /* Rejects sent without an Ack in between */
+    unsigned acks_only;     /* our requests acked while the peer sent none of its own */
     unsigned naks_received; /* since the layer last came up */
     bool passive;           /* tlf/3p: wait in Stopped for the peer */
 

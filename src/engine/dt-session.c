@@ -232,6 +232,11 @@ check_network(DtSession *s)
     s->sum.mtu = stack_mtu(s, l);
     if (s->sum.mtu > DT_SESSION_MAX_PACKET - DT_SESSION_HEADROOM)
         s->sum.mtu = DT_SESSION_MAX_PACKET - DT_SESSION_HEADROOM;
+    /* A peer MRU above 1500 (RFC 1661 §6.1 allows up to 65535) over a path above 1500 says
+     * only what the peer could receive; the TUN never gets more than the 1500 the link's
+     * privileged parent accepts, or the whole link would be refused for it. */
+    if (s->sum.mtu > DT_SESSION_MAX_MTU)
+        s->sum.mtu = DT_SESSION_MAX_MTU;
     if (!s->sum.ccp_up)
         snprintf(s->sum.description, sizeof(s->sum.description), "no encryption or compression");
     s->network_at = s->now;

@@ -77,6 +77,8 @@
 #define DT_SESSION_MAX_GRE (DT_GRE_HEADER_MAX + DT_PPP_MAX_CONTROL)
 /* The largest IP packet the session carries (its internal buffers). */
 #define DT_SESSION_MAX_PACKET 2048
+/* The largest TUN MTU the session reports, whatever the peer's MRU (≤ MAX_PACKET − HEADROOM). */
+#define DT_SESSION_MAX_MTU 1500
 #define DT_SESSION_DEFAULT_MRU 1400 /* what Windows PPTP negotiates (PROTOCOL.md §9.6) */
 #define DT_SESSION_EVENT_QUEUE 64
 #define DT_SESSION_MAX_LOG 256
@@ -184,7 +186,7 @@ typedef struct {
     uint8_t peer_iid[8];
     /* LCP: our MRU, the peer's MRU, the path MTU under the tunnel, and the TUN MTU that
      * dt_mtu_compute() makes of them (the largest IP packet that fits both the path and the
-     * peer's MRU). */
+     * peer's MRU), at most DT_SESSION_MAX_MTU. */
     uint16_t mru;
     uint16_t peer_mru;
     uint16_t path_mtu;

@@ -401,6 +401,89 @@ test_naks_forever(void)
     harness_clear(&h);
 }
 
+/* A peer asking again and again for an option we reject (or Nak'd until Max-Failure turned the
+ * Nak into a Reject): NEGOTIATION_FAILED naming it, not Establish forever (found by
+ * tests/integration/test-hostile.sh, lcp-mru-loop). */
+static void
+test_rejects_forever(void)
+{
+    Harness h;
+    harness_init(&h);
+    reach(&h, DT_FSM_REQ_SENT);
+    feed(&h, DT_FSM_CONF_ACK, h.fsm.req_id, h.fsm.req, h.fsm.req_len);
+    g_assert_cmpint(h.fsm.state, ==, DT_FSM_ACK_RCVD);
+    static const guint8 nak_me[] = {1, 3, 1};
+    int answered = 0;
+    for (int i = 0; i < 100 && h.fsm.state == DT_FSM_ACK_RCVD; i++) {
+        feed(&h, DT_FSM_CONF_REQ, (uint8_t)(60 + i), nak_me, 3);
+        answered++;
+    }
+    g_assert_cmpint(h.fsm.state, ==, DT_FSM_CLOSING);
+    g_assert_cmpint(answered, ==, DT_FSM_MAX_FAILURE + DT_FSM_MAX_REJECT_SENT + 1);
+    g_assert_cmpint(h.fsm.reason, ==, DT_REASON_NEGOTIATION_FAILED);
+    g_assert_cmpint(h.fsm.reason_option, ==, 1);
+    g_assert_nonnull(strstr(h.fsm.message, "dummy option 1"));
+    harness_clear(&h);
+
+    /* An Ack in between starts the count again: a peer that converges is never failed. */
+    harness_init(&h);
+    reach(&h, DT_FSM_REQ_SENT);
+    static const guint8 bad[] = {2, 2};
+    static const guint8 good[] = {1, 3, 0};
+    for (int i = 0; i < 3 * DT_FSM_MAX_REJECT_SENT; i++) {
+        feed(&h, DT_FSM_CONF_REQ, (uint8_t)(2 * i), bad, 2);
+        g_assert_cmpint(h.last_sent[0], ==, DT_FSM_CONF_REJ);
+        feed(&h, DT_FSM_CONF_REQ, (uint8_t)(2 * i + 1), good, 3);
+        g_assert_cmpint(h.last_sent[0], ==, DT_FSM_CONF_ACK);
+    }
+    g_assert_cmpint(h.fsm.reason, ==, DT_REASON_NONE);
+    harness_clear(&h);
+}
+
+/* A peer that acks every request and never sends one of its own: TIMEOUT after Max-Configure
+ * such Acks, not Establish for ever (found by tests/integration/test-hostile.sh,
+ * lcp-ack-only). */
+static void
+test_acks_only(void)
+{
+    Harness h;
+    harness_init(&h);
+    reach(&h, DT_FSM_REQ_SENT);
+    int acks = 0;
+    for (int i = 0; i < 100 && h.fsm.state != DT_FSM_CLOSING; i++) {
+        feed(&h, DT_FSM_CONF_ACK, h.fsm.req_id, h.fsm.req, h.fsm.req_len);
+        acks++;
+        if (h.fsm.state == DT_FSM_ACK_RCVD) {
+            now = h.fsm.deadline; /* TO+: scr/6 */
+            dt_fsm_handle_timeout(&h.fsm, now);
+            g_assert_cmpint(h.fsm.state, ==, DT_FSM_REQ_SENT);
+        }
+    }
+    g_assert_cmpint(h.fsm.state, ==, DT_FSM_CLOSING);
+    g_assert_cmpint(acks, ==, DT_FSM_MAX_CONFIGURE + 1);
+    g_assert_cmpint(h.fsm.reason, ==, DT_REASON_TIMEOUT);
+    g_assert_nonnull(strstr(h.fsm.message, "never sends its own"));
+    harness_clear(&h);
+
+    /* A request from the peer in between starts the count again. */
+    harness_init(&h);
+    reach(&h, DT_FSM_REQ_SENT);
+    static const guint8 bad[] = {2, 2};
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < DT_FSM_MAX_CONFIGURE; i++) {
+            feed(&h, DT_FSM_CONF_ACK, h.fsm.req_id, h.fsm.req, h.fsm.req_len);
+            g_assert_cmpint(h.fsm.state, ==, DT_FSM_ACK_RCVD);
+            now = h.fsm.deadline;
+            dt_fsm_handle_timeout(&h.fsm, now);
+            g_assert_cmpint(h.fsm.state, ==, DT_FSM_REQ_SENT);
+        }
+        feed(&h, DT_FSM_CONF_REQ, (uint8_t)round, bad, 2); /* rejected, but the peer spoke */
+        g_assert_cmpint(h.last_sent[0], ==, DT_FSM_CONF_REJ);
+    }
+    g_assert_cmpint(h.fsm.reason, ==, DT_REASON_NONE);
+    harness_clear(&h);
+}
+
 /* §5.2: wrong Identifier, altered options or a repeated Ack are ignored. */
 static void
 test_ack_matching(void)
@@ -544,6 +627,8 @@ main(int argc, char **argv)
     g_test_add_func("/fsm/retransmit-count", test_retransmit_count);
     g_test_add_func("/fsm/max-failure", test_max_failure);
     g_test_add_func("/fsm/naks-forever", test_naks_forever);
+    g_test_add_func("/fsm/rejects-forever", test_rejects_forever);
+    g_test_add_func("/fsm/acks-only", test_acks_only);
     g_test_add_func("/fsm/ack-matching", test_ack_matching);
     g_test_add_func("/fsm/malformed", test_malformed);
     g_test_add_func("/fsm/resend-after-term-ack", test_resend_after_term_ack);

@@ -890,6 +890,46 @@ test_peer_stopped(void)
     net_clear(&n);
 }
 
+/* A server announcing the largest MRU RFC 1661 allows: the link comes up with a TUN MTU the
+ * link's parent applies (≤ 1500), not 65531 cut to the session's buffers (found by
+ * tests/integration/test-hostile.sh, lcp-mru-huge). */
+static void
+test_peer_mru_huge(void)
+{
+    Policy p = {DT_AUTH_MSCHAP_V2,
+                DT_MPPE_ENCRYPTION_REQUIRE_128,
+                DT_MPPE_ENCRYPTION_REQUIRE,
+                0,
+                0,
+                false,
+                true,
+                NULL};
+    Net n;
+    net_init(&n, &p, dt_test_seed());
+    n.scfg.ppp.lcp.mru = 65535;
+    dt_session_start(n.client, n.now);
+    g_assert_true(run_until(&n, both_network, 120000));
+    g_assert_false(n.c.down);
+    g_assert_cmpuint(n.c.sum.peer_mru, ==, 65535);
+    /* Over Ethernet the path is what limits it: 1500 − 20 − 16 − 4 − 4 (dt-mtu.h). */
+    g_assert_cmpuint(n.c.sum.mtu, ==, 1456);
+    net_clear(&n);
+
+    /* Over a jumbo-frame path nothing but the cap is left. */
+    net_init(&n, &p, dt_test_seed());
+    n.scfg.ppp.lcp.mru = 65535;
+    dt_session_free(n.client);
+    n.ccfg.path_mtu = 9000;
+    n.ccfg.ppp.lcp.mru = 9000;
+    n.client = dt_session_new(&n.ccfg);
+    dt_session_start(n.client, n.now);
+    g_assert_true(run_until(&n, both_network, 120000));
+    g_assert_false(n.c.down);
+    g_assert_cmpuint(n.c.sum.mtu, ==, DT_SESSION_MAX_MTU);
+    g_assert_cmpuint(dt_session_mtu(n.client), ==, 1500);
+    net_clear(&n);
+}
+
 static void
 test_echo_timeout(void)
 {
@@ -1124,6 +1164,7 @@ main(int argc, char **argv)
     g_test_add_func("/session/policy-mismatch", test_policy_mismatch);
     g_test_add_func("/session/server-requires-client-none", test_server_requires_client_none);
     g_test_add_func("/session/peer-stopped", test_peer_stopped);
+    g_test_add_func("/session/peer-mru-huge", test_peer_mru_huge);
     g_test_add_func("/session/echo-timeout", test_echo_timeout);
     g_test_add_func("/session/not-ready-unencrypted", test_not_ready_and_unencrypted_drop);
     return dt_test_run();
