@@ -10,6 +10,8 @@ struct _DtStatusWindow {
 
     GtkHeaderBar *header;
     GtkWidget *disconnect_button;
+    GtkWidget *report_button;
+    GtkLabel *report_label;
     GtkNotebook *notebook;
     GtkBox *general_box;
     GtkBox *details_box;
@@ -20,6 +22,7 @@ struct _DtStatusWindow {
     char *profile_id;
     char *profile_name;
     DtDBusConnection1 *shown; /* the connection whose log is in log_view (unowned, compared) */
+    gboolean disposed;        /* a report may come back after the window closed */
 };
 
 G_DEFINE_TYPE(DtStatusWindow, dt_status_window, GTK_TYPE_WINDOW)
@@ -218,6 +221,7 @@ refresh(DtStatusWindow *self)
     gtk_header_bar_set_subtitle(self->header, summary ? summary : state);
     gtk_widget_set_sensitive(self->disconnect_button,
                              dt_connections_is_active(self->connections, self->profile_id));
+    gtk_widget_set_sensitive(self->report_button, c != NULL);
 
     if (c != self->shown) {
         const GQueue *log = dt_connections_get_log(self->connections, self->profile_id);
@@ -252,10 +256,85 @@ on_disconnect_clicked_cb(GtkButton *button, DtStatusWindow *self)
 }
 
 static void
+say_report(DtStatusWindow *self, const char *message)
+{
+    gtk_label_set_text(self->report_label, message);
+    gtk_widget_show(GTK_WIDGET(self->report_label));
+}
+
+/* Where a report goes: the Downloads folder, else the home folder;
+ * report-NAME-YYYYmmdd-HHMMSS.pcapng, with only file-name-safe characters of NAME. */
+static char *
+report_path(const char *name)
+{
+    const char *dir = g_get_user_special_dir(G_USER_DIRECTORY_DOWNLOAD);
+    g_autofree char *safe = g_strdup(name);
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
+    g_autofree char *file = NULL;
+
+    for (char *c = safe; *c; c++)
+        if (!g_ascii_isalnum(*c) && *c != '-' && *c != '_')
+            *c = '_';
+    file = g_strdup_printf("report-%s-%s.pcapng", safe, stamp);
+    if (!dir || !g_file_test(dir, G_FILE_TEST_IS_DIR))
+        dir = g_get_home_dir();
+    return g_build_filename(dir, file, NULL);
+}
+
+static void
+report_done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(DtStatusWindow) self = user_data;
+    g_autoptr(GVariant) report = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = NULL, *msg = NULL;
+    gsize len = 0;
+    const void *data;
+
+    if (self->disposed)
+        return;
+    gtk_widget_set_sensitive(self->report_button, TRUE);
+    if (!dt_dbus_connection1_call_get_report_finish(DT_DBUS_CONNECTION1(source), &report, result,
+                                                    &error)) {
+        g_autofree char *why = dt_connections_error_message(error);
+        /* Translators: %s says why, in words from the helper. */
+        msg = g_strdup_printf(_("Could not get the connection report: %s"), why);
+        say_report(self, msg);
+        return;
+    }
+    data = g_variant_get_fixed_array(report, &len, 1);
+    path = report_path(self->profile_name);
+    /* 0600: no secret is in it, but the addresses, the user name and the timeline are the
+     * user's own business until they share it. */
+    if (!g_file_set_contents_full(path, data, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                  &error)) {
+        msg = g_strdup_printf(_("Could not save the connection report: %s"), error->message);
+        say_report(self, msg);
+        return;
+    }
+    /* Translators: %s is the file's path. */
+    msg = g_strdup_printf(_("Report saved as %s. It holds no password; Wireshark opens it."), path);
+    say_report(self, msg);
+}
+
+static void
+on_report_clicked_cb(GtkButton *button, DtStatusWindow *self)
+{
+    DtDBusConnection1 *c = dt_connections_lookup(self->connections, self->profile_id);
+
+    if (!c)
+        return;
+    gtk_widget_set_sensitive(self->report_button, FALSE);
+    dt_dbus_connection1_call_get_report(c, NULL, report_done_cb, g_object_ref(self));
+}
+
+static void
 dt_status_window_dispose(GObject *object)
 {
     DtStatusWindow *self = DT_STATUS_WINDOW(object);
 
+    self->disposed = TRUE;
     if (self->connections)
         g_signal_handlers_disconnect_by_data(self->connections, self);
     g_clear_object(&self->connections);
@@ -289,12 +368,15 @@ dt_status_window_class_init(DtStatusWindowClass *klass)
                                                 "/org/dialtone/Dialtone/dt-status-window.ui");
     gtk_widget_class_bind_template_child(widget_class, DtStatusWindow, header);
     gtk_widget_class_bind_template_child(widget_class, DtStatusWindow, disconnect_button);
+    gtk_widget_class_bind_template_child(widget_class, DtStatusWindow, report_button);
+    gtk_widget_class_bind_template_child(widget_class, DtStatusWindow, report_label);
     gtk_widget_class_bind_template_child(widget_class, DtStatusWindow, notebook);
     gtk_widget_class_bind_template_child(widget_class, DtStatusWindow, general_box);
     gtk_widget_class_bind_template_child(widget_class, DtStatusWindow, details_box);
     gtk_widget_class_bind_template_child(widget_class, DtStatusWindow, negotiation_box);
     gtk_widget_class_bind_template_child(widget_class, DtStatusWindow, log_view);
     gtk_widget_class_bind_template_callback(widget_class, on_disconnect_clicked_cb);
+    gtk_widget_class_bind_template_callback(widget_class, on_report_clicked_cb);
 }
 
 static void

@@ -8,7 +8,8 @@ app and, through AT-SPI:
   1. creates a PPTP profile in the editor and saves its password in the keyring;
   2. connects from the main window: the row says Connected with what was negotiated;
   3. reads the status window's Details (MS-CHAP v2, MPPC, MPPE 128-bit stateless, strong)
-     and Negotiation (option 18 sent and received, bits in words) pages;
+     and Negotiation (option 18 sent and received, bits in words) pages; Save Report writes
+     a pcapng file tshark reads, without the password;
   4. sees the "connected" notification's text on the session bus;
   5. sees the tray item's state over D-Bus: icon, title, lights blinking with traffic
      through the tunnel, and the menu offering Disconnect;
@@ -203,6 +204,21 @@ try:
                    n.name.strip().startswith(words)) is not None,
               "Negotiation: a bit in words: %s" % words)
     shot(SHOTS, "status-negotiation", "Office VPN — Status")
+
+    # 3b. Save Report: the helper's connection report as a pcapng file that tshark reads,
+    # with the PPP control exchange and without the password.
+    click(named(status, "Save report", "push button"))
+    saved = wait_for(lambda: label_starting(status, "Report saved as "), "the report saved")
+    report = saved.name[len("Report saved as "):].split(". It holds", 1)[0]
+    check(os.path.isfile(report) and (os.stat(report).st_mode & 0o077) == 0,
+          "the report is a private file: %s" % report)
+    with open(report, "rb") as f:
+        check(PASSWORD.encode() not in f.read(), "the report holds no password")
+    lcp = subprocess.run(["tshark", "-r", report, "-Y", "lcp || chap || ipcp || ccp"],
+                         capture_output=True, text=True)
+    check(lcp.returncode == 0 and len(lcp.stdout.splitlines()) >= 6,
+          "tshark reads the report's LCP, CHAP, IPCP and CCP packets (%d)"
+          % len(lcp.stdout.splitlines()))
 
     # 4. The notification, as the notification server received it.
     n = wait_for(lambda: [x for x in notifications() if x[0] == "Office VPN connected"],
