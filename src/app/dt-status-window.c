@@ -136,6 +136,16 @@ fill_details(DtStatusWindow *self, DtDBusConnection1 *c, GPtrArray *out)
     g_ptr_array_add(out, g_strdup(_("Server type: PPTP")));
     if ((s = prop_str(p, "server")))
         g_ptr_array_add(out, g_strdup_printf(_("Server: %s"), s));
+    if (prop_str(p, "server-vendor")) {
+        guint32 firmware = 0;
+        const char *vendor = prop_str(p, "server-vendor"), *host = prop_str(p, "server-host");
+        g_variant_lookup(p, "server-firmware", "u", &firmware);
+        /* Translators: the server's own words from its PPTP reply: the vendor ("Microsoft",
+         * "linux"), its host name and its firmware revision. */
+        g_ptr_array_add(out, g_strdup_printf(_("Server software: %s on “%s”, firmware %u"),
+                                             *vendor ? vendor : _("unnamed"),
+                                             host && *host ? host : "?", firmware));
+    }
     /* Translators: %s is the authentication protocol, such as "MS-CHAP v2". */
     g_ptr_array_add(out, g_strdup_printf(_("Authenticated with %s"), prop_str(p, "auth")));
     g_variant_lookup(p, "compression", "b", &compression);

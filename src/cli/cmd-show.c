@@ -72,6 +72,14 @@ dt_ctl_show(int argc, char **argv)
     p = dt_dbus_connection1_get_protocols(c);
     if (p && g_variant_lookup(p, "server", "&s", &server) && *server)
         printf("  Server address:         %s\n", server);
+    const char *vendor = NULL, *host = NULL;
+    guint32 firmware = 0;
+    if (p && g_variant_lookup(p, "server-vendor", "&s", &vendor)) {
+        g_variant_lookup(p, "server-host", "&s", &host);
+        g_variant_lookup(p, "server-firmware", "u", &firmware);
+        printf("  Server software:        %s on \"%s\", firmware %u\n",
+               *vendor ? vendor : "unnamed", host && *host ? host : "?", firmware);
+    }
     if (p) {
         g_variant_lookup(p, "ccp-sent", "&s", &sent);
         g_variant_lookup(p, "ccp-received", "&s", &received);

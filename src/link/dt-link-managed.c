@@ -139,6 +139,18 @@ send_up(Managed *m, DtLinkRun *run, const DtSessionSummary *s)
                           g_variant_new_uint32(s->mtu ? s->mtu : dt_session_mtu(run->session)));
     g_variant_builder_add(&b, "{sv}", "interface", g_variant_new_string(run->tun.name));
     g_variant_builder_add(&b, "{sv}", "server", g_variant_new_string(run->server_text));
+    /* The server's fingerprint from its SCCRP, for the status window (issue 9). The text
+     * fields are the peer's bytes with control characters already replaced; they need not
+     * be UTF-8. */
+    const DtPptpCtrl *ctrl = run->session ? dt_session_ctrl(run->session) : NULL;
+    const DtPptpPeerInfo *peer = ctrl ? dt_pptp_ctrl_peer(ctrl) : NULL;
+    if (peer && peer->valid) {
+        g_autofree char *vendor = g_utf8_make_valid(peer->vendor, -1);
+        g_autofree char *host = g_utf8_make_valid(peer->host_name, -1);
+        g_variant_builder_add(&b, "{sv}", "server-vendor", g_variant_new_string(vendor));
+        g_variant_builder_add(&b, "{sv}", "server-host", g_variant_new_string(host));
+        g_variant_builder_add(&b, "{sv}", "server-firmware", g_variant_new_uint32(peer->firmware));
+    }
     send_frame(m, DT_MANAGED_UP, g_variant_builder_end(&b));
 }
 

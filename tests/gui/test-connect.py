@@ -187,6 +187,10 @@ try:
     check(addr is not None and addr.name.startswith("Your address: 198.51.100."),
           "Details: %s" % (addr and addr.name))
     check(label_starting(status, "MTU: ") is not None, "Details: the MTU")
+    sw = label_starting(status, "Server software: ")
+    check(sw is not None and sw.name.startswith("Server software: Dialtone on “dialtone-server”, "
+                                                "firmware "),
+          "Details: the server's SCCRP fingerprint: %s" % (sw and sw.name))
     iface = label_starting(status, "Interface: ").name.split(": ", 1)[1]
     shot(SHOTS, "status-details", "Office VPN — Status")
 

@@ -147,6 +147,8 @@ grep -q 'CCP option 18 received: *01000040' "$DT_TMP/show" || dt_fail "show: $(c
 [ "$(grep -c ' S  128-bit MPPE' "$DT_TMP/show")" -eq 2 ] || dt_fail "show: S not decoded"
 grep -q ' C  MPPC' "$DT_TMP/show" && dt_fail "show: C decoded though MPPC is off"
 grep -q 'Server address: *192.0.2.1' "$DT_TMP/show" || dt_fail "show: no server address"
+grep -q 'Server software: *Dialtone on "dialtone-server", firmware ' "$DT_TMP/show" ||
+    dt_fail "show: no SCCRP fingerprint: $(cat "$DT_TMP/show")"
 rc=0
 "$CTL" show Nonesuch >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 7 ] || dt_fail "show of an unknown connection: exit $rc, not 7"
