@@ -505,6 +505,14 @@ gre_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
             b->gre_unknown++;
             continue;
         }
+        /* The server writes OCRP before its first LCP packet, but both may wait in one epoll
+         * batch with the GRE socket first: the OCRP is read first, or the session drops the
+         * LCP Configure-Request of a call it has no reply for and LCP waits a restart timer
+         * (3 s), which would be the generator's delay, not the server's. */
+        if (call->watch.fd >= 0 && dt_session_stage(call->session) < DT_SESSION_STAGE_CALL_UP)
+            call_fd_cb(&b->loop, &call->watch, EPOLLIN, call);
+        if (call->state == CALL_DOWN)
+            continue;
         dt_session_gre_input(call->session, p + ihl, len - ihl, now);
         call_pump(call, now);
     }

@@ -17,6 +17,8 @@
 #     per second through MPPE, answered by the server's kernel through the call's TUN).
 # The floor: a process holding N bare accepted TCP connections, its RSS/Pss and the Slab per
 # connection (both ends of the connection live on this machine).
+# DT_BENCH_PERF=DIR: `perf record -e cpu-clock -g` of the server over the idle and traffic
+# windows with N calls and over the set-up, into DIR/{setup,idle,traffic}-N.data.
 # Goals (issue 12): ≤ 64 KiB per idle call (server Pss), ≥ 200 call setups per second; PASS/MISS
 # per goal. Root only; exits 77 otherwise. Every wait is bounded; the trap (tests/integration/
 # lib.sh) deletes the namespaces with everything in them. Build optimised:
@@ -100,13 +102,19 @@ status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 pss_kb() { awk '$1 == "Pss:" { print $2 }' "/proc/$1/smaps_rollup"; }
 slab_kb() { awk '$1 == "Slab:" { print $2 }' /proc/meminfo; }
 
-# measure PID SECONDS: sets CPU_PCT (100 = one core) and WAKEUPS (voluntary switches per second).
+# measure PID SECONDS [NAME]: sets CPU_PCT (100 = one core) and WAKEUPS (voluntary switches per second).
 measure() {
     local t0 t1 v0 v1 w0 w1
     t0=$(cpu_ticks "$1")
     v0=$(status_kb "$1" voluntary_ctxt_switches)
     w0=$(date +%s%N)
-    sleep "$2"
+    if [ -n "${DT_BENCH_PERF:-}" ] && [ -n "${3:-}" ]; then
+        mkdir -p "$DT_BENCH_PERF"
+        perf record -q -e cpu-clock -g -p "$1" -o "$DT_BENCH_PERF/$3.data" -- sleep "$2" \
+            >/dev/null 2>&1 || sleep "$2"
+    else
+        sleep "$2"
+    fi
     t1=$(cpu_ticks "$1")
     v1=$(status_kb "$1" voluntary_ctxt_switches)
     w1=$(date +%s%N)
@@ -166,23 +174,32 @@ round() { # N
     pss0=$(pss_kb "$SRV_PID")
     slab0=$(slab_kb)
 
+    local perf_pid=""
+    if [ -n "${DT_BENCH_PERF:-}" ]; then
+        mkdir -p "$DT_BENCH_PERF"
+        perf record -q -e cpu-clock -g -p "$SRV_PID" -o "$DT_BENCH_PERF/setup-$n.data" \
+            >/dev/null 2>&1 &
+        perf_pid=$!
+        sleep 0.5
+    fi
     ip netns exec "$NS_C" "$LOAD" --server 192.0.2.1 --source 100.64.0.1 --calls "$n" \
         --parallel "$PARALLEL" --setup-timeout 300 >"$DT_TMP/load.out" 2>&1 \
         < <(printf '%s\n' "$PASSWORD") &
     LOAD_PID=$!
     dt_wait 6400 grep -qE "event=(all-up|setup-timeout|stopped)" "$DT_TMP/load.out" ||
         dt_fail "N=$n: the calls did not come up within 320 s"
+    [ -z "$perf_pid" ] || stop_pid "$perf_pid" INT
     grep -q "event=all-up" "$DT_TMP/load.out" || dt_fail "N=$n: not every call came up"
     [ "$(field "$DT_TMP/load.out" failed)" = 0 ] || dt_fail "N=$n: some calls failed"
     sleep 2 # the last connect log lines, the TUN addresses
     rss1=$(status_kb "$SRV_PID" VmRSS)
     pss1=$(pss_kb "$SRV_PID")
     slab1=$(slab_kb)
-    measure "$SRV_PID" "$IDLE"
+    measure "$SRV_PID" "$IDLE" "idle-$n"
     local idle1=$CPU_PCT wake1=$WAKEUPS
     kill -USR1 "$LOAD_PID"
     dt_wait 100 grep -q "event=traffic-on" "$DT_TMP/load.out" || dt_fail "no traffic phase"
-    measure "$SRV_PID" "$IDLE"
+    measure "$SRV_PID" "$IDLE" "traffic-$n"
     local busy=$CPU_PCT wakeb=$WAKEUPS
     kill -USR2 "$LOAD_PID"
     dt_wait 100 grep -q "event=traffic-off" "$DT_TMP/load.out" || dt_fail "traffic did not stop"
@@ -195,10 +212,17 @@ round() { # N
     gen_cpu=$(field "$DT_TMP/load.out" generator_cpu_seconds)
     local connected
     connected=$(grep -c "event=connect " "$DT_TMP/server.log" || true)
+    # Tear-down: every call hung up by the clients (bounded by the generator: 10 s), then the
+    # server stopped (SIGTERM; bounded by its own 5 s, then by stop_pid).
+    local td0 td1 td2 not_down
+    td0=$(date +%s%N)
     stop_pid "$LOAD_PID"
     LOAD_PID=""
+    td1=$(date +%s%N)
+    not_down=$(field "$DT_TMP/load.out" calls_not_down)
     stop_pid "$SRV_PID"
     SRV_PID=""
+    td2=$(date +%s%N)
 
     local kib_rss kib_pss kib_slab
     kib_rss=$(per_call "$rss0" "$rss1" "$n")
@@ -215,6 +239,9 @@ round() { # N
     printf '  server CPU idle, %4d calls %6s %%  %7s wake-ups/s\n' "$n" "$idle1" "$wake1"
     printf '  server CPU traffic         %6s %%  %7s wake-ups/s  (%s pings, %s replies in %s s)\n' \
         "$busy" "$wakeb" "$sent" "$replies" "$IDLE"
+    printf '  tear-down: clients hung up in %s s (calls not down at the bound: %s), server stopped in %s s\n' \
+        "$(awk -v a="$td0" -v b="$td1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')" "${not_down:-0}" \
+        "$(awk -v a="$td1" -v b="$td2" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')"
     RESULT[$n.rate]=$rate
     RESULT[$n.kib]=$kib_pss
 }

@@ -106,11 +106,24 @@ peer_put(DtServer *s, DtServerPeer *p)
 DtServerCall *
 dt_server_find_call(DtServerPeer *peer, uint16_t call_id)
 {
-    for (DtServerConn *c = peer->server->conns; c; c = c->next)
-        for (DtServerCall *call = c->calls; call; call = call->next)
-            if (call->peer == peer && call->call_id == call_id && !call->down)
-                return call;
+    for (DtServerCall *call = peer->server->by_id[call_id]; call; call = call->next_by_id)
+        if (call->peer == peer && !call->down)
+            return call;
     return NULL;
+}
+
+static void
+index_remove(DtServer *s, DtServerCall *call)
+{
+    if (!call->indexed)
+        return;
+    for (DtServerCall **pp = &s->by_id[call->call_id]; *pp; pp = &(*pp)->next_by_id) {
+        if (*pp == call) {
+            *pp = call->next_by_id;
+            break;
+        }
+    }
+    call->indexed = false;
 }
 
 /* ---- the data path ---- */
@@ -135,12 +148,15 @@ peer_gre_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
     (void)loop;
     (void)w;
     (void)events;
+    DtServerCall *touched[DT_IO_BATCH_MAX];
+    unsigned n_touched = 0;
     dt_io_batch_reset(&s->gre_rx);
     int n = dt_gre_sock_recv_batch(&p->gre, s->gre_rx.slots, s->gre_rx.count, NULL);
     for (int i = 0; i < n; i++) {
         DtIoSlot *slot = &s->gre_rx.slots[i];
         uint16_t id;
         DtServerCall *call;
+        unsigned k;
         if (!dt_gre_peek_call_id(dt_io_slot_data(slot), slot->len, &id))
             continue;
         call = dt_server_find_call(p, id);
@@ -148,13 +164,17 @@ peer_gre_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
             continue; /* a call that ended, or another's: dropped */
         dt_session_gre_input(call->session, dt_io_slot_data(slot), slot->len, now);
         drain_tun(call);
+        for (k = 0; k < n_touched && touched[k] != call; k++)
+            ;
+        if (k == n_touched)
+            touched[n_touched++] = call;
     }
     dt_server_gro_flush(s->gro);
-    /* Each touched session's control output and events. */
-    for (DtServerConn *c = s->conns; c; c = c->next)
-        for (DtServerCall *call = c->calls; call; call = call->next)
-            if (call->peer == p && !call->down)
-                dt_server_call_pump(call, now);
+    /* Each touched session's control output and events (only those: the peer's other calls
+     * got no input). A call that went down stays allocated until the rearm's reap. */
+    for (unsigned k = 0; k < n_touched; k++)
+        if (!touched[k]->down)
+            dt_server_call_pump(touched[k], now);
     dt_server_rearm(s);
 }
 
@@ -304,9 +324,11 @@ dt_server_call_pump(DtServerCall *call, DtTime now)
         case DT_SESSION_EVENT_DOWN:
             log_disconnected(call, &ev.u.down, now);
             call->down = true;
+            s->reap_pending = true;
             break;
         }
     }
+    call->deadline = call->down ? DT_TIME_NEVER : dt_session_next_deadline(call->session);
     /* The session may have written Call-Disconnect-Notify into the connection's DtPptpCtrl. */
     dt_server_conn_flush(call->conn, now);
 }
@@ -317,6 +339,7 @@ dt_server_call_free(DtServerCall *call)
     DtServer *s = call->server;
     if (call->w_tun.fd >= 0)
         dt_loop_remove(&s->loop, &call->w_tun, NULL);
+    index_remove(s, call);
     dt_session_free(call->session);
     if (s->gro)
         dt_server_gro_forget(s->gro, &call->tun);
@@ -432,6 +455,10 @@ dt_server_call_request(DtServerConn *c, const DtPptpEvent *ev, DtTime now)
     }
     call->next = c->calls;
     c->calls = call;
+    call->next_by_id = s->by_id[call->call_id];
+    s->by_id[call->call_id] = call;
+    call->indexed = true;
+    call->deadline = DT_TIME_NEVER;
     dt_pptp_ctrl_answer_call(c->ctrl, ev->call_id, DT_PPTP_OCRP_CONNECTED, 0, 0, 0, now);
     /* The OCRP goes on the wire before the session's first GRE (LCP Configure-Request): a NAT's
      * PPTP helper (Linux nf_conntrack_pptp) sets up the GRE mapping back to the client only when

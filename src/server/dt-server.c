@@ -34,6 +34,9 @@ conn_free(DtServerConn *c)
 static void
 reap(DtServer *s)
 {
+    if (!s->reap_pending)
+        return;
+    s->reap_pending = false;
     for (DtServerConn **cp = &s->conns; *cp;) {
         DtServerConn *c = *cp;
         for (DtServerCall **kp = &c->calls; *kp;) {
@@ -67,15 +70,20 @@ timer_cb(DtLoop *loop, DtTime now, void *user)
         return;
     }
     for (DtServerConn *c = s->conns; c; c = c->next) {
-        if (dt_pptp_ctrl_next_deadline(c->ctrl) <= now)
+        bool touched = false;
+        if (c->deadline <= now) {
             dt_pptp_ctrl_handle_timeout(c->ctrl, now);
+            touched = true;
+        }
         for (DtServerCall *call = c->calls; call; call = call->next) {
-            if (!call->down && dt_session_next_deadline(call->session) <= now) {
+            if (!call->down && call->deadline <= now) {
                 dt_session_handle_timeout(call->session, now);
                 dt_server_call_pump(call, now);
+                touched = true;
             }
         }
-        dt_server_conn_flush(c, now);
+        if (touched)
+            dt_server_conn_flush(c, now);
     }
     dt_server_rearm(s);
 }
@@ -89,13 +97,14 @@ dt_server_rearm(DtServer *s)
         dt_loop_stop(&s->loop);
         return;
     }
-    /* O(connections + calls) per turn: fine for the hundreds of calls a site has; a heap of
-     * deadlines is the next step for thousands. */
+    /* O(connections + calls) per turn, but over cached deadlines: asking every session and
+     * DtPptpCtrl here made an idle server with 1000 calls spend ~10 % of a core re-arming
+     * (bench/server-scale.sh); a heap of deadlines is the next step beyond that. */
     for (DtServerConn *c = s->conns; c; c = c->next) {
-        next = dt_time_min(next, dt_pptp_ctrl_next_deadline(c->ctrl));
+        next = dt_time_min(next, c->deadline);
         for (DtServerCall *call = c->calls; call; call = call->next)
             if (!call->down)
-                next = dt_time_min(next, dt_session_next_deadline(call->session));
+                next = dt_time_min(next, call->deadline);
     }
     /* Called after every batch: an unchanged deadline needs no timerfd_settime (the loop
      * clears its deadline when the timer fires, so a fired timer is armed again). */
@@ -143,6 +152,7 @@ dt_server_conn_flush(DtServerConn *c, DtTime now)
             break;
         case DT_PPTP_EVENT_CLOSED:
             c->closed = true;
+            c->server->reap_pending = true;
             for (call = c->calls; call; call = call->next) {
                 if (!call->down) {
                     dt_session_pptp_event(call->session, &ev, now);
@@ -160,6 +170,7 @@ dt_server_conn_flush(DtServerConn *c, DtTime now)
         }
     }
     dt_server_conn_write(c);
+    c->deadline = dt_pptp_ctrl_next_deadline(c->ctrl);
     if (c->tcp.fd >= 0) {
         uint32_t want = EPOLLIN | (dt_tcp_pending(&c->tcp) ? EPOLLOUT : 0);
         if (want != c->watch.events)
@@ -208,9 +219,9 @@ listen_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
         DtPptpCtrlConfig pc = {.role = DT_PPTP_ROLE_PAC,
                                .host_name = "dialtone-server",
                                .vendor = "Dialtone",
-                               .max_calls = s->settings.max_calls < DT_PPTP_CTRL_MAX_CALLS
+                               .max_calls = s->settings.max_calls < DT_SERVER_CALLS_PER_CONN
                                                 ? s->settings.max_calls
-                                                : DT_PPTP_CTRL_MAX_CALLS,
+                                                : DT_SERVER_CALLS_PER_CONN,
                                .stop_timeout_ms = 3000};
         if (!c)
             return;
@@ -312,14 +323,15 @@ dt_server_init(DtServer *s, const char *config_path)
     }
     s->pool_size = s->settings.remote_last - s->settings.remote_first + 1;
     s->pool_used = calloc(s->pool_size, 1);
+    s->by_id = calloc(UINT16_MAX + 1, sizeof *s->by_id);
     s->gro = calloc(1, sizeof *s->gro);
-    if (!s->pool_used || !s->gro || dt_loop_init(&s->loop, &err) < 0 ||
+    if (!s->pool_used || !s->gro || !s->by_id || dt_loop_init(&s->loop, &err) < 0 ||
         dt_netconf_new(&s->nc, &err) < 0 ||
         dt_io_batch_init(&s->gre_rx, DT_IO_BATCH_MAX, DT_IO_SLOT_SIZE, 0, &err) < 0 ||
         dt_io_batch_init(&s->tun_rx, DT_IO_BATCH_MAX, DT_IO_SLOT_SIZE, DT_IO_HEADROOM, &err) < 0 ||
         dt_io_batch_init(&s->ctl_tx, 8, DT_SESSION_MAX_GRE + 64, 0, &err) < 0) {
         fprintf(stderr, "dialtone-server: %s\n",
-                s->pool_used && s->gro ? err.message : "out of memory");
+                s->pool_used && s->gro && s->by_id ? err.message : "out of memory");
         return 1;
     }
     sigemptyset(&set);
@@ -385,6 +397,7 @@ dt_server_clear(DtServer *s)
     if (s->loop.epfd > 0)
         dt_loop_clear(&s->loop);
     free(s->pool_used);
+    free(s->by_id);
     free(s->gro);
     dt_crypto_free(s->crypto);
     dt_secrets_table_free(s->secrets);

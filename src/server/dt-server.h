@@ -5,7 +5,8 @@
  * pool. GRE of every call from one client address arrives on one raw socket connected to that
  * address (the kernel filters by peer); the call is found by the GRE Key, which is our Call ID.
  * Everything runs on one epoll loop with one timer: the earliest deadline of every control
- * connection and session.
+ * connection and session, each cached when it was last called into, so that re-arming costs a
+ * comparison per call rather than a walk through its layers.
  */
 #ifndef DT_SERVER_H
 #define DT_SERVER_H
@@ -24,6 +25,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Calls one control connection may carry (MaxCalls bounds them all). A DtPptpCtrl keeps a
+ * table of this many calls and walks it on every input and deadline, so sizing it by MaxCalls
+ * made each connection cost ~200 KiB and every timer turn O(connections × MaxCalls) at
+ * MaxCalls=1000 (bench/server-scale.sh); PNSs place one call per connection (Windows,
+ * pptp-linux), and 64 is the engine's own PAC default. */
+#define DT_SERVER_CALLS_PER_CONN 64
+
 typedef struct DtServer DtServer;
 typedef struct DtServerConn DtServerConn;
 typedef struct DtServerCall DtServerCall;
@@ -41,7 +49,9 @@ struct DtServerPeer {
 struct DtServerCall {
     DtServer *server;
     DtServerConn *conn;
-    DtServerCall *next; /* in conn->calls */
+    DtServerCall *next;       /* in conn->calls */
+    DtServerCall *next_by_id; /* in server->by_id[call_id] */
+    bool indexed;
     DtServerPeer *peer;
     DtSession *session;
     DtTun tun;
@@ -50,6 +60,7 @@ struct DtServerCall {
     uint32_t address; /* host order, from the pool */
     bool connected;   /* the connect line was logged */
     bool down;
+    DtTime deadline; /* the session's, as of the last dt_server_call_pump() */
     char user[DT_AUTH_MAX_NAME];
 };
 
@@ -60,7 +71,8 @@ struct DtServerConn {
     DtLoopWatch watch;
     DtPptpCtrl *ctrl;
     DtServerCall *calls;
-    bool closed; /* DtPptpCtrl said CLOSED: free once its calls are gone */
+    bool closed;     /* DtPptpCtrl said CLOSED: free once its calls are gone */
+    DtTime deadline; /* the DtPptpCtrl's, as of the last dt_server_conn_flush() */
     char peer_text[DT_INET_STRLEN];
     uint8_t in[4096];
 };
@@ -77,6 +89,10 @@ struct DtServer {
     DtServerConn *conns;
     DtServerPeer *peers;
     unsigned n_calls;
+    /* Every live call by its Call ID (chained: connections pick their IDs independently), so
+     * that a GRE packet finds its call in O(1) whatever the number of calls. */
+    DtServerCall **by_id;
+    bool reap_pending;  /* a call went down or a connection closed */
     uint8_t *pool_used; /* one byte per pool address */
     uint32_t pool_size;
     uint32_t next_call_serial;
