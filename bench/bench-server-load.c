@@ -200,6 +200,8 @@ call_finish(Call *call, bool failed)
     b->n_down++;
     if (failed)
         b->n_failed++;
+    if (b->closing && b->n_down == b->next_to_start)
+        dt_loop_stop(&b->loop); /* every call hung up */
 }
 
 /* The pull discipline of dt-session.h after every input into the call's session. */

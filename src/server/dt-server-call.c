@@ -363,6 +363,24 @@ lookup_cb(void *user_data, const char *user, size_t user_len, char *secret, size
     return dt_secrets_table_lookup(s->secrets, name, NULL, secret, cap, NULL);
 }
 
+/* The server's calls carry IPv4 only (no IPv6CP), so their TUNs need no IPv6: without this each
+ * one gets a link-local address, routes and router solicitations it can never send, and every
+ * MTU change on any device walks an IPv6 routing table that grows with the calls (the kernel's
+ * rt6_mtu_change_route was a fifth of the set-up time at 1000 calls, bench/server-scale.sh).
+ * Best effort: a kernel without IPv6 has no such file. */
+static void
+disable_ipv6(const DtTun *tun)
+{
+    char path[96];
+    FILE *f;
+    snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/disable_ipv6", tun->name);
+    f = fopen(path, "we");
+    if (!f)
+        return;
+    fputs("1", f);
+    fclose(f);
+}
+
 static void
 refuse(DtServerConn *c, const DtPptpEvent *ev, uint8_t result, uint8_t error, const char *why,
        DtTime now)
@@ -418,6 +436,7 @@ dt_server_call_request(DtServerConn *c, const DtPptpEvent *ev, DtTime now)
             return;
         }
     }
+    disable_ipv6(&call->tun);
 
     dt_session_config_from_policy(&cfg, DT_SESSION_SERVER, &s->settings.policy, s->crypto);
     cfg.ctrl = c->ctrl;
