@@ -329,6 +329,7 @@ dt_server_call_pump(DtServerCall *call, DtTime now)
         }
     }
     call->deadline = call->down ? DT_TIME_NEVER : dt_session_next_deadline(call->session);
+    dt_server_note_deadline(s, call->deadline);
     /* The session may have written Call-Disconnect-Notify into the connection's DtPptpCtrl. */
     dt_server_conn_flush(call->conn, now);
 }

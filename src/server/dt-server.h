@@ -92,7 +92,12 @@ struct DtServer {
     /* Every live call by its Call ID (chained: connections pick their IDs independently), so
      * that a GRE packet finds its call in O(1) whatever the number of calls. */
     DtServerCall **by_id;
-    bool reap_pending;  /* a call went down or a connection closed */
+    bool reap_pending; /* a call went down or a connection closed */
+    /* The earliest deadline noted since the last full scan (the timer's turn): never later
+     * than the true one, sometimes earlier (a deadline that moved later or went away), which
+     * costs one early wake-up and a scan, never a late timer. */
+    DtTime soonest;
+    bool rescan;
     uint8_t *pool_used; /* one byte per pool address */
     uint32_t pool_size;
     uint32_t next_call_serial;
@@ -118,5 +123,7 @@ void dt_server_conn_flush(DtServerConn *c, DtTime now);
 /* Only writes what the DtPptpCtrl has queued to the TCP socket (no events handled). */
 void dt_server_conn_write(DtServerConn *c);
 void dt_server_rearm(DtServer *s);
+/* A session's or connection's deadline was recomputed: the timer must not be later. */
+void dt_server_note_deadline(DtServer *s, DtTime deadline);
 
 #endif /* DT_SERVER_H */
