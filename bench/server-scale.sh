@@ -72,11 +72,11 @@ CONF
 SRV_PID=""
 LOAD_PID=""
 FLOOR_PIDS=()
-stop_pid() { # PID [SIGNAL]: signal it, wait at most 15 s, then kill it
+stop_pid() { # PID [SIGNAL [TRIES]]: signal it, wait TRIES x 50 ms (15 s), then kill it
     local p=$1
     [ -n "$p" ] || return 0
     kill -"${2:-TERM}" "$p" 2>/dev/null || true
-    for _ in $(seq 300); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
+    for _ in $(seq "${3:-300}"); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
     kill -9 "$p" 2>/dev/null || true
     wait "$p" 2>/dev/null || true
 }
@@ -124,7 +124,7 @@ measure() {
 }
 
 field() { # FILE KEY: the value of KEY= on the last line of FILE that has it
-    grep -o "$2=[^ ]*" "$1" | tail -n 1 | cut -d= -f2
+    { grep -o "$2=[^ ]*" "$1" || true; } | tail -n 1 | cut -d= -f2
 }
 
 per_call() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.1f", (b - a) / n }'; }
@@ -213,14 +213,14 @@ round() { # N
     local connected
     connected=$(grep -c "event=connect " "$DT_TMP/server.log" || true)
     # Tear-down: every call hung up by the clients (bounded by the generator: 10 s), then the
-    # server stopped (SIGTERM; bounded by its own 5 s, then by stop_pid).
+    # server stopped (SIGTERM: it closes what TUNs remain before exiting; bounded at 60 s).
     local td0 td1 td2 not_down
     td0=$(date +%s%N)
     stop_pid "$LOAD_PID"
     LOAD_PID=""
     td1=$(date +%s%N)
     not_down=$(field "$DT_TMP/load.out" calls_not_down)
-    stop_pid "$SRV_PID"
+    stop_pid "$SRV_PID" TERM 1200
     SRV_PID=""
     td2=$(date +%s%N)
 

@@ -34,9 +34,13 @@ ipv4_addr(uint32_t host_order)
 static bool
 pool_take(DtServer *s, uint32_t *addr)
 {
-    for (uint32_t i = 0; i < s->pool_size; i++) {
+    /* Round robin, not the lowest free address: the device of the call that last had an
+     * address may still be going away (dt-server-closer.h) with its route to it. */
+    for (uint32_t k = 0; k < s->pool_size; k++) {
+        uint32_t i = (s->pool_next + k) % s->pool_size;
         if (!s->pool_used[i]) {
             s->pool_used[i] = 1;
+            s->pool_next = (i + 1) % s->pool_size;
             *addr = s->settings.remote_first + i;
             return true;
         }
@@ -344,6 +348,8 @@ dt_server_call_free(DtServerCall *call)
     dt_session_free(call->session);
     if (s->gro)
         dt_server_gro_forget(s->gro, &call->tun);
+    dt_server_closer_close(&s->closer, call->tun.fd);
+    call->tun.fd = -1;
     dt_tun_clear(&call->tun);
     if (call->peer)
         peer_put(s, call->peer);

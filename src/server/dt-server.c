@@ -320,6 +320,7 @@ dt_server_init(DtServer *s, const char *config_path)
     s->sigfd = -1;
     s->listener.fd = -1;
     s->soonest = DT_TIME_NEVER;
+    s->closer.pipe_w = s->closer.pipe_r = -1;
     dt_log_set_program("dialtone-server");
     if (dt_server_settings_load(&s->settings, config_path, why, sizeof why) < 0) {
         fprintf(stderr, "dialtone-server: %s\n", why);
@@ -353,6 +354,7 @@ dt_server_init(DtServer *s, const char *config_path)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     sigprocmask(SIG_BLOCK, &set, NULL);
+    dt_server_closer_init(&s->closer); /* after the mask: the thread inherits it */
     signal(SIGPIPE, SIG_IGN);
     s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
     if (dt_tcp_listen(&s->listener, s->settings.listen_address, s->settings.listen_port, 128,
@@ -401,6 +403,7 @@ dt_server_clear(DtServer *s)
         s->conns = c->next;
         conn_free(c);
     }
+    dt_server_closer_clear(&s->closer);
     dt_tcp_listener_close(&s->listener);
     if (s->sigfd >= 0)
         close(s->sigfd);

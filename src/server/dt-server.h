@@ -17,6 +17,7 @@
 #include "dt-netconf.h"
 #include "dt-policy-common.h"
 #include "dt-pptp-ctrl.h"
+#include "dt-server-closer.h"
 #include "dt-server-gro.h"
 #include "dt-session.h"
 #include "dt-tcp.h"
@@ -100,11 +101,13 @@ struct DtServer {
     bool rescan;
     uint8_t *pool_used; /* one byte per pool address */
     uint32_t pool_size;
+    uint32_t pool_next; /* where the next search starts: a freed address waits a round */
     uint32_t next_call_serial;
     bool stopping;
     DtTime stop_bound;
     DtIoBatch gre_rx, tun_rx, ctl_tx;
     DtServerGro *gro; /* joins the TUN writes of one batch (dt-server-gro.h) */
+    DtServerCloser closer;
 };
 
 /* Loads the config and secrets, listens; returns 0 or an exit status with the message printed. */
