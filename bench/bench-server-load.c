@@ -72,6 +72,7 @@ struct Bench {
     const char *server_text;
     uint32_t server; /* host order */
     uint32_t source_base;
+    unsigned n_sources; /* call i comes from source_base + i % n_sources */
     unsigned n_calls, parallel, next_to_start, in_setup, n_up, n_down, n_failed;
     unsigned setup_timeout_ms;
     double ping_rate; /* packets per second, all calls together */
@@ -651,7 +652,7 @@ run_load(Bench *b)
     if (!b->calls)
         return 1;
     for (unsigned i = 0; i < b->n_calls; i++) {
-        b->calls[i] = (Call){.bench = b, .index = i, .source = b->source_base + i};
+        b->calls[i] = (Call){.bench = b, .index = i, .source = b->source_base + i % b->n_sources};
         b->calls[i].watch.fd = -1;
         b->calls[i].deadline = DT_TIME_NEVER;
     }
@@ -751,6 +752,8 @@ usage(FILE *out)
             "  --ping-rate R       echo requests per second over all calls in the traffic phase\n"
             "                      (default: one per call per second)\n"
             "  --setup-timeout S   seconds for every call to come up (default 120)\n"
+            "  --sources K         K source addresses shared round robin, as clients behind\n"
+            "                      NATs (default: one per call)\n"
             "\n"
             "SIGUSR1 starts the traffic, SIGUSR2 stops it, SIGTERM hangs up and exits.\n"
             "Needs root (a raw GRE socket). Exit status 0 when every call came up.\n");
@@ -767,6 +770,7 @@ main(int argc, char **argv)
         {"user", required_argument, NULL, 'u'},
         {"ping-rate", required_argument, NULL, 'r'},
         {"setup-timeout", required_argument, NULL, 't'},
+        {"sources", required_argument, NULL, 'S'},
         {"floor-listen", required_argument, NULL, 'L'},
         {"floor-connect", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},
@@ -807,6 +811,9 @@ main(int argc, char **argv)
         case 't':
             b.setup_timeout_ms = (unsigned)strtoul(optarg, NULL, 10) * 1000u;
             break;
+        case 'S':
+            b.n_sources = (unsigned)strtoul(optarg, NULL, 10);
+            break;
         case 'L':
             floor_listen = optarg;
             break;
@@ -844,6 +851,8 @@ main(int argc, char **argv)
     }
     password[strcspn(password, "\r\n")] = '\0';
     b.password = password;
+    if (b.n_sources == 0 || b.n_sources > b.n_calls)
+        b.n_sources = b.n_calls;
     if (b.ping_rate < 0)
         b.ping_rate = b.n_calls;
     setvbuf(stdout, NULL, _IOLBF, 0);

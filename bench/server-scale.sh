@@ -17,6 +17,8 @@
 #     per second through MPPE, answered by the server's kernel through the call's TUN).
 # The floor: a process holding N bare accepted TCP connections, its RSS/Pss and the Slab per
 # connection (both ends of the connection live on this machine).
+# DT_BENCH_SOURCES=K: the clients share K source addresses (as behind NATs; default one each).
+# DT_BENCH_LOGS=DIR: keep each round's server log and generator output there.
 # DT_BENCH_PERF=DIR: `perf record -e cpu-clock -g` of the server over the idle and traffic
 # windows with N calls and over the set-up, into DIR/{setup,idle,traffic}-N.data.
 # Goals (issue 12): ≤ 64 KiB per idle call (server Pss), ≥ 200 call setups per second; PASS/MISS
@@ -183,7 +185,7 @@ round() { # N
         sleep 0.5
     fi
     ip netns exec "$NS_C" "$LOAD" --server 192.0.2.1 --source 100.64.0.1 --calls "$n" \
-        --parallel "$PARALLEL" --setup-timeout 300 >"$DT_TMP/load.out" 2>&1 \
+        --parallel "$PARALLEL" --sources "${DT_BENCH_SOURCES:-0}" --setup-timeout 300 >"$DT_TMP/load.out" 2>&1 \
         < <(printf '%s\n' "$PASSWORD") &
     LOAD_PID=$!
     dt_wait 6400 grep -qE "event=(all-up|setup-timeout|stopped)" "$DT_TMP/load.out" ||
@@ -224,6 +226,11 @@ round() { # N
     SRV_PID=""
     td2=$(date +%s%N)
 
+    if [ -n "${DT_BENCH_LOGS:-}" ]; then
+        mkdir -p "$DT_BENCH_LOGS"
+        cp "$DT_TMP/server.log" "$DT_BENCH_LOGS/server-$n.log"
+        cp "$DT_TMP/load.out" "$DT_BENCH_LOGS/load-$n.out"
+    fi
     local kib_rss kib_pss kib_slab
     kib_rss=$(per_call "$rss0" "$rss1" "$n")
     kib_pss=$(per_call "$pss0" "$pss1" "$n")

@@ -116,6 +116,15 @@ dt_server_find_call(DtServerPeer *peer, uint16_t call_id)
     return NULL;
 }
 
+bool
+dt_server_call_id_taken(DtServer *s, const DtInetAddr *addr, uint16_t call_id)
+{
+    for (DtServerCall *call = s->by_id[call_id]; call; call = call->next_by_id)
+        if (!call->down && dt_inet_equal(&call->conn->tcp.peer, addr))
+            return true;
+    return false;
+}
+
 static void
 index_remove(DtServer *s, DtServerCall *call)
 {
@@ -412,6 +421,13 @@ dt_server_call_request(DtServerConn *c, const DtPptpEvent *ev, DtTime now)
     }
     if (s->n_calls >= s->settings.max_calls) {
         refuse(c, ev, DT_PPTP_OCRP_BUSY, 0, "MaxCalls reached", now);
+        return;
+    }
+    /* pick_call_id_base() keeps the first call of each connection apart; a later call of a
+     * connection carrying several can still meet another's ID: refused, never misrouted. */
+    if (dt_server_call_id_taken(s, &c->tcp.peer, ev->call_id)) {
+        refuse(c, ev, DT_PPTP_OCRP_BUSY, 0,
+               "the Call ID is in use by another call from this address", now);
         return;
     }
     call = calloc(1, sizeof *call);

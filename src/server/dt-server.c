@@ -220,6 +220,28 @@ conn_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
     dt_server_rearm(c->server);
 }
 
+/* A random first Call ID (a NAT's PPTP helper and a restarted client see fresh IDs) that no
+ * live call and no other connection from the same address starts at. GRE names its call by
+ * our Call ID alone, and clients behind one NAT share an address: with 1000 connections from
+ * one address, random bases collided for ~9 calls, whose GRE went to another call
+ * (bench/server-scale.sh, DT_BENCH_SOURCES=1). */
+static uint16_t
+pick_call_id_base(DtServer *s, const DtInetAddr *addr)
+{
+    uint16_t base = 1;
+    for (int tries = 0; tries < 64; tries++) {
+        bool clash = false;
+        dt_crypto_random(s->crypto, &base, sizeof base);
+        if (base == 0 || dt_server_call_id_taken(s, addr, base))
+            continue;
+        for (DtServerConn *o = s->conns; o && !clash; o = o->next)
+            clash = o->call_id_base == base && dt_inet_equal(&o->tcp.peer, addr);
+        if (!clash)
+            return base;
+    }
+    return base ? base : 1; /* the address is crowded: dt_server_call_request still checks */
+}
+
 static void
 listen_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
 {
@@ -251,9 +273,7 @@ listen_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
             free(c);
             continue;
         }
-        /* Random Call IDs per connection: a NAT's PPTP helper and a restarted client see
-         * fresh IDs, and two connections from one address rarely pick the same. */
-        dt_crypto_random(s->crypto, &pc.call_id_base, sizeof pc.call_id_base);
+        pc.call_id_base = c->call_id_base = pick_call_id_base(s, &c->tcp.peer);
         c->ctrl = dt_pptp_ctrl_new(&pc);
         c->watch = (DtLoopWatch){.fd = c->tcp.fd, .events = EPOLLIN, .func = conn_cb, .user = c};
         if (!c->ctrl || dt_loop_add(loop, &c->watch, NULL) < 0) {

@@ -71,6 +71,7 @@ struct DtServerConn {
     DtTcp tcp;
     DtLoopWatch watch;
     DtPptpCtrl *ctrl;
+    uint16_t call_id_base; /* the first Call ID its DtPptpCtrl hands out */
     DtServerCall *calls;
     bool closed;     /* DtPptpCtrl said CLOSED: free once its calls are gone */
     DtTime deadline; /* the DtPptpCtrl's, as of the last dt_server_conn_flush() */
@@ -121,6 +122,9 @@ void dt_server_call_request(DtServerConn *c, const DtPptpEvent *ev, DtTime now);
 void dt_server_call_pump(DtServerCall *call, DtTime now);
 void dt_server_call_free(DtServerCall *call);
 DtServerCall *dt_server_find_call(DtServerPeer *peer, uint16_t call_id);
+/* True when a live call from this client address already has this Call ID of ours: GRE
+ * carries only the Call ID, so a second one would get the first one's packets. */
+bool dt_server_call_id_taken(DtServer *s, const DtInetAddr *addr, uint16_t call_id);
 /* After any call into a connection's sessions or its DtPptpCtrl. */
 void dt_server_conn_flush(DtServerConn *c, DtTime now);
 /* Only writes what the DtPptpCtrl has queued to the TCP socket (no events handled). */
