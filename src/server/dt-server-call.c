@@ -34,9 +34,13 @@ ipv4_addr(uint32_t host_order)
 static bool
 pool_take(DtServer *s, uint32_t *addr)
 {
-    for (uint32_t i = 0; i < s->pool_size; i++) {
+    /* Round robin, not the lowest free address: the device of the call that last had an
+     * address may still be going away (dt-server-closer.h) with its route to it. */
+    for (uint32_t k = 0; k < s->pool_size; k++) {
+        uint32_t i = (s->pool_next + k) % s->pool_size;
         if (!s->pool_used[i]) {
             s->pool_used[i] = 1;
+            s->pool_next = (i + 1) % s->pool_size;
             *addr = s->settings.remote_first + i;
             return true;
         }
@@ -106,11 +110,33 @@ peer_put(DtServer *s, DtServerPeer *p)
 DtServerCall *
 dt_server_find_call(DtServerPeer *peer, uint16_t call_id)
 {
-    for (DtServerConn *c = peer->server->conns; c; c = c->next)
-        for (DtServerCall *call = c->calls; call; call = call->next)
-            if (call->peer == peer && call->call_id == call_id && !call->down)
-                return call;
+    for (DtServerCall *call = peer->server->by_id[call_id]; call; call = call->next_by_id)
+        if (call->peer == peer && !call->down)
+            return call;
     return NULL;
+}
+
+bool
+dt_server_call_id_taken(DtServer *s, const DtInetAddr *addr, uint16_t call_id)
+{
+    for (DtServerCall *call = s->by_id[call_id]; call; call = call->next_by_id)
+        if (!call->down && dt_inet_equal(&call->conn->tcp.peer, addr))
+            return true;
+    return false;
+}
+
+static void
+index_remove(DtServer *s, DtServerCall *call)
+{
+    if (!call->indexed)
+        return;
+    for (DtServerCall **pp = &s->by_id[call->call_id]; *pp; pp = &(*pp)->next_by_id) {
+        if (*pp == call) {
+            *pp = call->next_by_id;
+            break;
+        }
+    }
+    call->indexed = false;
 }
 
 /* ---- the data path ---- */
@@ -135,12 +161,15 @@ peer_gre_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
     (void)loop;
     (void)w;
     (void)events;
+    DtServerCall *touched[DT_IO_BATCH_MAX];
+    unsigned n_touched = 0;
     dt_io_batch_reset(&s->gre_rx);
     int n = dt_gre_sock_recv_batch(&p->gre, s->gre_rx.slots, s->gre_rx.count, NULL);
     for (int i = 0; i < n; i++) {
         DtIoSlot *slot = &s->gre_rx.slots[i];
         uint16_t id;
         DtServerCall *call;
+        unsigned k;
         if (!dt_gre_peek_call_id(dt_io_slot_data(slot), slot->len, &id))
             continue;
         call = dt_server_find_call(p, id);
@@ -148,13 +177,17 @@ peer_gre_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
             continue; /* a call that ended, or another's: dropped */
         dt_session_gre_input(call->session, dt_io_slot_data(slot), slot->len, now);
         drain_tun(call);
+        for (k = 0; k < n_touched && touched[k] != call; k++)
+            ;
+        if (k == n_touched)
+            touched[n_touched++] = call;
     }
     dt_server_gro_flush(s->gro);
-    /* Each touched session's control output and events. */
-    for (DtServerConn *c = s->conns; c; c = c->next)
-        for (DtServerCall *call = c->calls; call; call = call->next)
-            if (call->peer == p && !call->down)
-                dt_server_call_pump(call, now);
+    /* Each touched session's control output and events (only those: the peer's other calls
+     * got no input). A call that went down stays allocated until the rearm's reap. */
+    for (unsigned k = 0; k < n_touched; k++)
+        if (!touched[k]->down)
+            dt_server_call_pump(touched[k], now);
     dt_server_rearm(s);
 }
 
@@ -304,9 +337,12 @@ dt_server_call_pump(DtServerCall *call, DtTime now)
         case DT_SESSION_EVENT_DOWN:
             log_disconnected(call, &ev.u.down, now);
             call->down = true;
+            s->reap_pending = true;
             break;
         }
     }
+    call->deadline = call->down ? DT_TIME_NEVER : dt_session_next_deadline(call->session);
+    dt_server_note_deadline(s, call->deadline);
     /* The session may have written Call-Disconnect-Notify into the connection's DtPptpCtrl. */
     dt_server_conn_flush(call->conn, now);
 }
@@ -317,9 +353,12 @@ dt_server_call_free(DtServerCall *call)
     DtServer *s = call->server;
     if (call->w_tun.fd >= 0)
         dt_loop_remove(&s->loop, &call->w_tun, NULL);
+    index_remove(s, call);
     dt_session_free(call->session);
     if (s->gro)
         dt_server_gro_forget(s->gro, &call->tun);
+    dt_server_closer_close(&s->closer, call->tun.fd);
+    call->tun.fd = -1;
     dt_tun_clear(&call->tun);
     if (call->peer)
         peer_put(s, call->peer);
@@ -338,6 +377,24 @@ lookup_cb(void *user_data, const char *user, size_t user_len, char *secret, size
     memcpy(name, user, user_len);
     name[user_len] = '\0';
     return dt_secrets_table_lookup(s->secrets, name, NULL, secret, cap, NULL);
+}
+
+/* The server's calls carry IPv4 only (no IPv6CP), so their TUNs need no IPv6: without this each
+ * one gets a link-local address, routes and router solicitations it can never send, and every
+ * MTU change on any device walks an IPv6 routing table that grows with the calls (the kernel's
+ * rt6_mtu_change_route was a fifth of the set-up time at 1000 calls, bench/server-scale.sh).
+ * Best effort: a kernel without IPv6 has no such file. */
+static void
+disable_ipv6(const DtTun *tun)
+{
+    char path[96];
+    FILE *f;
+    snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/disable_ipv6", tun->name);
+    f = fopen(path, "we");
+    if (!f)
+        return;
+    fputs("1", f);
+    fclose(f);
 }
 
 static void
@@ -364,6 +421,13 @@ dt_server_call_request(DtServerConn *c, const DtPptpEvent *ev, DtTime now)
     }
     if (s->n_calls >= s->settings.max_calls) {
         refuse(c, ev, DT_PPTP_OCRP_BUSY, 0, "MaxCalls reached", now);
+        return;
+    }
+    /* pick_call_id_base() keeps the first call of each connection apart; a later call of a
+     * connection carrying several can still meet another's ID: refused, never misrouted. */
+    if (dt_server_call_id_taken(s, &c->tcp.peer, ev->call_id)) {
+        refuse(c, ev, DT_PPTP_OCRP_BUSY, 0,
+               "the Call ID is in use by another call from this address", now);
         return;
     }
     call = calloc(1, sizeof *call);
@@ -395,6 +459,7 @@ dt_server_call_request(DtServerConn *c, const DtPptpEvent *ev, DtTime now)
             return;
         }
     }
+    disable_ipv6(&call->tun);
 
     dt_session_config_from_policy(&cfg, DT_SESSION_SERVER, &s->settings.policy, s->crypto);
     cfg.ctrl = c->ctrl;
@@ -432,6 +497,10 @@ dt_server_call_request(DtServerConn *c, const DtPptpEvent *ev, DtTime now)
     }
     call->next = c->calls;
     c->calls = call;
+    call->next_by_id = s->by_id[call->call_id];
+    s->by_id[call->call_id] = call;
+    call->indexed = true;
+    call->deadline = DT_TIME_NEVER;
     dt_pptp_ctrl_answer_call(c->ctrl, ev->call_id, DT_PPTP_OCRP_CONNECTED, 0, 0, 0, now);
     /* The OCRP goes on the wire before the session's first GRE (LCP Configure-Request): a NAT's
      * PPTP helper (Linux nf_conntrack_pptp) sets up the GRE mapping back to the client only when

@@ -34,6 +34,9 @@ conn_free(DtServerConn *c)
 static void
 reap(DtServer *s)
 {
+    if (!s->reap_pending)
+        return;
+    s->reap_pending = false;
     for (DtServerConn **cp = &s->conns; *cp;) {
         DtServerConn *c = *cp;
         for (DtServerCall **kp = &c->calls; *kp;) {
@@ -67,16 +70,22 @@ timer_cb(DtLoop *loop, DtTime now, void *user)
         return;
     }
     for (DtServerConn *c = s->conns; c; c = c->next) {
-        if (dt_pptp_ctrl_next_deadline(c->ctrl) <= now)
+        bool touched = false;
+        if (c->deadline <= now) {
             dt_pptp_ctrl_handle_timeout(c->ctrl, now);
+            touched = true;
+        }
         for (DtServerCall *call = c->calls; call; call = call->next) {
-            if (!call->down && dt_session_next_deadline(call->session) <= now) {
+            if (!call->down && call->deadline <= now) {
                 dt_session_handle_timeout(call->session, now);
                 dt_server_call_pump(call, now);
+                touched = true;
             }
         }
-        dt_server_conn_flush(c, now);
+        if (touched)
+            dt_server_conn_flush(c, now);
     }
+    s->rescan = true;
     dt_server_rearm(s);
 }
 
@@ -89,18 +98,31 @@ dt_server_rearm(DtServer *s)
         dt_loop_stop(&s->loop);
         return;
     }
-    /* O(connections + calls) per turn: fine for the hundreds of calls a site has; a heap of
-     * deadlines is the next step for thousands. */
-    for (DtServerConn *c = s->conns; c; c = c->next) {
-        next = dt_time_min(next, dt_pptp_ctrl_next_deadline(c->ctrl));
-        for (DtServerCall *call = c->calls; call; call = call->next)
-            if (!call->down)
-                next = dt_time_min(next, dt_session_next_deadline(call->session));
+    /* Asking every session and DtPptpCtrl here after each event made an idle server with 1000
+     * calls spend ~10 % of a core re-arming, and even a walk over cached deadlines was a sixth
+     * of the set-up time (bench/server-scale.sh): the walk is left to the timer's own turn, and
+     * between turns deadlines only ever pull the timer earlier (dt_server_note_deadline). */
+    if (s->rescan) {
+        s->rescan = false;
+        s->soonest = DT_TIME_NEVER;
+        for (DtServerConn *c = s->conns; c; c = c->next) {
+            s->soonest = dt_time_min(s->soonest, c->deadline);
+            for (DtServerCall *call = c->calls; call; call = call->next)
+                if (!call->down)
+                    s->soonest = dt_time_min(s->soonest, call->deadline);
+        }
     }
+    next = dt_time_min(next, s->soonest);
     /* Called after every batch: an unchanged deadline needs no timerfd_settime (the loop
      * clears its deadline when the timer fires, so a fired timer is armed again). */
     if (next != s->loop.deadline || s->loop.timer_func != timer_cb || s->loop.timer_user != s)
         dt_loop_set_deadline(&s->loop, next, timer_cb, s, NULL);
+}
+
+void
+dt_server_note_deadline(DtServer *s, DtTime deadline)
+{
+    s->soonest = dt_time_min(s->soonest, deadline);
 }
 
 static DtServerCall *
@@ -143,6 +165,7 @@ dt_server_conn_flush(DtServerConn *c, DtTime now)
             break;
         case DT_PPTP_EVENT_CLOSED:
             c->closed = true;
+            c->server->reap_pending = true;
             for (call = c->calls; call; call = call->next) {
                 if (!call->down) {
                     dt_session_pptp_event(call->session, &ev, now);
@@ -160,6 +183,8 @@ dt_server_conn_flush(DtServerConn *c, DtTime now)
         }
     }
     dt_server_conn_write(c);
+    c->deadline = dt_pptp_ctrl_next_deadline(c->ctrl);
+    dt_server_note_deadline(c->server, c->deadline);
     if (c->tcp.fd >= 0) {
         uint32_t want = EPOLLIN | (dt_tcp_pending(&c->tcp) ? EPOLLOUT : 0);
         if (want != c->watch.events)
@@ -195,6 +220,28 @@ conn_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
     dt_server_rearm(c->server);
 }
 
+/* A random first Call ID (a NAT's PPTP helper and a restarted client see fresh IDs) that no
+ * live call and no other connection from the same address starts at. GRE names its call by
+ * our Call ID alone, and clients behind one NAT share an address: with 1000 connections from
+ * one address, random bases collided for ~9 calls, whose GRE went to another call
+ * (bench/server-scale.sh, DT_BENCH_SOURCES=1). */
+static uint16_t
+pick_call_id_base(DtServer *s, const DtInetAddr *addr)
+{
+    uint16_t base = 1;
+    for (int tries = 0; tries < 64; tries++) {
+        bool clash = false;
+        dt_crypto_random(s->crypto, &base, sizeof base);
+        if (base == 0 || dt_server_call_id_taken(s, addr, base))
+            continue;
+        for (DtServerConn *o = s->conns; o && !clash; o = o->next)
+            clash = o->call_id_base == base && dt_inet_equal(&o->tcp.peer, addr);
+        if (!clash)
+            return base;
+    }
+    return base ? base : 1; /* the address is crowded: dt_server_call_request still checks */
+}
+
 static void
 listen_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
 {
@@ -208,9 +255,9 @@ listen_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
         DtPptpCtrlConfig pc = {.role = DT_PPTP_ROLE_PAC,
                                .host_name = "dialtone-server",
                                .vendor = "Dialtone",
-                               .max_calls = s->settings.max_calls < DT_PPTP_CTRL_MAX_CALLS
+                               .max_calls = s->settings.max_calls < DT_SERVER_CALLS_PER_CONN
                                                 ? s->settings.max_calls
-                                                : DT_PPTP_CTRL_MAX_CALLS,
+                                                : DT_SERVER_CALLS_PER_CONN,
                                .stop_timeout_ms = 3000};
         if (!c)
             return;
@@ -226,9 +273,7 @@ listen_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
             free(c);
             continue;
         }
-        /* Random Call IDs per connection: a NAT's PPTP helper and a restarted client see
-         * fresh IDs, and two connections from one address rarely pick the same. */
-        dt_crypto_random(s->crypto, &pc.call_id_base, sizeof pc.call_id_base);
+        pc.call_id_base = c->call_id_base = pick_call_id_base(s, &c->tcp.peer);
         c->ctrl = dt_pptp_ctrl_new(&pc);
         c->watch = (DtLoopWatch){.fd = c->tcp.fd, .events = EPOLLIN, .func = conn_cb, .user = c};
         if (!c->ctrl || dt_loop_add(loop, &c->watch, NULL) < 0) {
@@ -294,6 +339,8 @@ dt_server_init(DtServer *s, const char *config_path)
     memset(s, 0, sizeof *s);
     s->sigfd = -1;
     s->listener.fd = -1;
+    s->soonest = DT_TIME_NEVER;
+    s->closer.pipe_w = s->closer.pipe_r = -1;
     dt_log_set_program("dialtone-server");
     if (dt_server_settings_load(&s->settings, config_path, why, sizeof why) < 0) {
         fprintf(stderr, "dialtone-server: %s\n", why);
@@ -312,20 +359,22 @@ dt_server_init(DtServer *s, const char *config_path)
     }
     s->pool_size = s->settings.remote_last - s->settings.remote_first + 1;
     s->pool_used = calloc(s->pool_size, 1);
+    s->by_id = calloc(UINT16_MAX + 1, sizeof *s->by_id);
     s->gro = calloc(1, sizeof *s->gro);
-    if (!s->pool_used || !s->gro || dt_loop_init(&s->loop, &err) < 0 ||
+    if (!s->pool_used || !s->gro || !s->by_id || dt_loop_init(&s->loop, &err) < 0 ||
         dt_netconf_new(&s->nc, &err) < 0 ||
         dt_io_batch_init(&s->gre_rx, DT_IO_BATCH_MAX, DT_IO_SLOT_SIZE, 0, &err) < 0 ||
         dt_io_batch_init(&s->tun_rx, DT_IO_BATCH_MAX, DT_IO_SLOT_SIZE, DT_IO_HEADROOM, &err) < 0 ||
         dt_io_batch_init(&s->ctl_tx, 8, DT_SESSION_MAX_GRE + 64, 0, &err) < 0) {
         fprintf(stderr, "dialtone-server: %s\n",
-                s->pool_used && s->gro ? err.message : "out of memory");
+                s->pool_used && s->gro && s->by_id ? err.message : "out of memory");
         return 1;
     }
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     sigprocmask(SIG_BLOCK, &set, NULL);
+    dt_server_closer_init(&s->closer); /* after the mask: the thread inherits it */
     signal(SIGPIPE, SIG_IGN);
     s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
     if (dt_tcp_listen(&s->listener, s->settings.listen_address, s->settings.listen_port, 128,
@@ -374,6 +423,7 @@ dt_server_clear(DtServer *s)
         s->conns = c->next;
         conn_free(c);
     }
+    dt_server_closer_clear(&s->closer);
     dt_tcp_listener_close(&s->listener);
     if (s->sigfd >= 0)
         close(s->sigfd);
@@ -385,6 +435,7 @@ dt_server_clear(DtServer *s)
     if (s->loop.epfd > 0)
         dt_loop_clear(&s->loop);
     free(s->pool_used);
+    free(s->by_id);
     free(s->gro);
     dt_crypto_free(s->crypto);
     dt_secrets_table_free(s->secrets);

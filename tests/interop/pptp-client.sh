@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# pptp-client.sh PEER_DIR DIALTONE-LINK — Dialtone's PPTP client against the real Linux server:
+# pptp-client.sh PEER_DIR DIALTONE-LINK [DIALTONECTL] — Dialtone's PPTP client against the real
+# Linux server:
 # pptpd (poptop) + pppd 2.4.9 + the kernel's ppp_mppe, in one qemu VM booted once for all cases.
 #
 # Before each case the pppd policy of the next call is set over HTTP (pptp-lib.sh), then
@@ -9,9 +10,13 @@
 # that must fail must end by itself with the typed exit status and words, with pppd's side of it
 # in its log. Everything pppd offers that we do not use (IPv6CP, VJ, LCP callback, Deflate and
 # BSD-Compress) must be rejected, seen in our log, and negotiation must still converge.
+# With DIALTONECTL, `dialtonectl test` (the pre-flight check, issue 9) runs against the same
+# pptpd: all green with pptpd's SCCRP, then with TCP 1723 and then GRE dropped by nftables in
+# our namespace, each failure classified with its exit status.
 source "$(dirname "$0")/pptp-lib.sh" "${1:?usage: $0 PEER_DIR DIALTONE-LINK}"
 LINK=$(realpath -m "${2:?usage: $0 PEER_DIR DIALTONE-LINK}")
 [ -x "$LINK" ] || io_fail "no $LINK"
+CTL=${3:+$(realpath -m "$3")}
 
 SERVER=192.0.2.1
 TUNNEL_PEER=198.51.100.1
@@ -262,6 +267,48 @@ fail_case wrong-password 'require-mschap-v2 require-mppe-128' "$IO_TMP/wrong" ms
     require-128 false false 3 'password' 'Peer alice failed CHAP authentication'
 fail_case server-requires-mppe 'require-mschap-v2 require-mppe-128' "$IO_TMP/password" mschapv2 \
     none false false 4 'encryption|MPPE' 'MPPE required but peer'
+
+# The pre-flight check against pptpd: it must not log in, and must tell each failure apart.
+preflight() { # WHAT ARGS...: exit status in PF_RC, JSON in $IO_TMP/WHAT.json
+    PF_RC=0
+    timeout 60 ip netns exec "$IO_NS" "$CTL" test --file "$IO_TMP/profile.conf" --json "${@:2}" \
+        >"$IO_TMP/$1.json" 2>"$IO_TMP/$1.err" || PF_RC=$?
+    jq -e . "$IO_TMP/$1.json" >/dev/null 2>&1 ||
+        io_fail "preflight $1: not JSON (exit $PF_RC): $(cat "$IO_TMP/$1.json" "$IO_TMP/$1.err")"
+}
+pf() { jq -r "$2" "$IO_TMP/$1.json"; }
+if [ -n "$CTL" ] && command -v jq >/dev/null && command -v nft >/dev/null; then
+    CASE=preflight
+    pppd_idle
+    io_pptpd_policy "$SERVER" "$CASE" 'require-mschap-v2 require-mppe-128'
+    write_profile mschapv2 require-128 false false
+    preflight green
+    [ "$PF_RC" -eq 0 ] && [ "$(pf green .verdict)" = passed ] ||
+        io_fail "preflight green: exit $PF_RC, $(cat "$IO_TMP/green.json")"
+    [ -n "$(pf green .pptp.vendor)" ] && [ "$(pf green .pptp.result)" = 1 ] ||
+        io_fail "preflight green: no SCCRP fingerprint: $(cat "$IO_TMP/green.json")"
+    [ "$(pf green .gre.packets)" -ge 1 ] || io_fail "preflight green: no GRE back from pppd"
+    echo "== preflight: passed against pptpd: vendor \"$(pf green .pptp.vendor)\", host \"$(pf green .pptp.host_name)\", firmware $(pf green .pptp.firmware), first GRE: $(pf green .gre.first)"
+    sleep 1
+    seg
+    grep -qa 'authorized' "$IO_TMP/pppd.log" && io_fail "preflight: the check logged in"
+    ip netns exec "$IO_NS" nft add table inet dtpf
+    ip netns exec "$IO_NS" nft add chain inet dtpf out '{ type filter hook output priority 0; policy accept; }'
+    ip netns exec "$IO_NS" nft add rule inet dtpf out ip daddr "$SERVER" tcp dport 1723 drop
+    preflight tcp --timeout 2
+    [ "$PF_RC" -eq 12 ] && [ "$(pf tcp .verdict)" = tcp-blocked ] ||
+        io_fail "preflight tcp-blocked: exit $PF_RC, $(cat "$IO_TMP/tcp.json")"
+    echo "== preflight: TCP 1723 dropped → $(pf tcp .verdict) (exit $PF_RC)"
+    ip netns exec "$IO_NS" nft delete table inet dtpf
+    ip netns exec "$IO_NS" nft add table inet dtpf
+    ip netns exec "$IO_NS" nft add chain inet dtpf in '{ type filter hook input priority 0; policy accept; }'
+    ip netns exec "$IO_NS" nft add rule inet dtpf in ip saddr "$SERVER" meta l4proto gre drop
+    preflight gre --timeout 3
+    [ "$PF_RC" -eq 14 ] && [ "$(pf gre .verdict)" = gre-blocked ] ||
+        io_fail "preflight gre-blocked: exit $PF_RC, $(cat "$IO_TMP/gre.json")"
+    echo "== preflight: GRE from pptpd dropped → $(pf gre .verdict) (exit $PF_RC)"
+    ip netns exec "$IO_NS" nft delete table inet dtpf
+fi
 
 echo "# total $(io_since "$T_ALL") s"
 echo "PASS"
