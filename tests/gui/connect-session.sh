@@ -135,6 +135,7 @@ gdbus wait --system --timeout 10 org.freedesktop.PolicyKit1 || fail "no polkit m
 
 ip netns exec "$NS_S" "$SERVER" --config "$TMP/server.conf" 2>"$TMP/server.log" &
 PIDS+=($!)
+export DT_GUI_SERVER_PID=$! # for test-connect.py's server crash; never a machine-wide pkill
 wait_for 100 grep -q "event=listen" "$TMP/server.log" || fail "dialtone-server did not start"
 
 # The helper in its own mount namespace: whatever it does to /etc/resolv.conf lands in
