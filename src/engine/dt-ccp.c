@@ -31,15 +31,22 @@ struct DtCcp {
     uint16_t rx_ccount;
     bool rx_started;
     bool rx_discard;
-    DtMppcCompressor comp;
-    DtMppcDecompressor decomp;
+    /* MPPC's histories and scratch (about 120 KiB), allocated the first time CCP settles on
+     * MPPC in either direction and kept until dt_ccp_free(): a call without compression
+     * never pays for them (a server holds a thousand). */
+    struct DtCcpMppc *mppc;
 
     /* Reset-Request retries while our receiver is out of sync. */
     DtTime reset_due;
     DtTime now;
 
-    uint8_t scratch[DT_MPPC_HISTORY];
     DtCcpStats stats;
+};
+
+struct DtCcpMppc {
+    DtMppcCompressor comp;
+    DtMppcDecompressor decomp;
+    uint8_t scratch[DT_MPPC_HISTORY];
 };
 
 static DtCcp *
@@ -188,8 +195,12 @@ setup(DtCcp *c)
             return false;
         c->mrx_on = true;
     }
-    dt_mppc_compressor_init(&c->comp);
-    dt_mppc_decompressor_init(&c->decomp);
+    if (tx->mppc || rx->mppc) {
+        if (!c->mppc && !(c->mppc = malloc(sizeof(*c->mppc))))
+            return false;
+        dt_mppc_compressor_init(&c->mppc->comp);
+        dt_mppc_decompressor_init(&c->mppc->decomp);
+    }
     c->tx_ccount = CCOUNT_MASK; /* the first packet carries count 0 */
     c->rx_started = false;
     c->rx_discard = false;
@@ -414,7 +425,8 @@ ccp_extra_code(DtFsm *f, uint8_t code, uint8_t id, const uint8_t *data, size_t l
             return DT_FSM_EXTRA_HANDLED;
         if (c->mtx_on)
             dt_mppe_tx_reset(&c->mtx);
-        dt_mppc_compressor_reset(&c->comp);
+        if (c->mppc)
+            dt_mppc_compressor_reset(&c->mppc->comp);
         dt_fsm_send(f, DT_CCP_RESET_ACK, id, NULL, 0);
         return DT_FSM_EXTRA_HANDLED;
     case DT_CCP_RESET_ACK:
@@ -467,6 +479,7 @@ dt_ccp_free(DtCcp *c)
         return;
     teardown(c);
     dt_wipe(&c->keys, sizeof(c->keys));
+    free(c->mppc);
     free(c);
 }
 
@@ -502,11 +515,12 @@ dt_ccp_transmit(DtCcp *c, uint8_t *payload, size_t len)
         if (c->mtx_on && !a)
             a = c->mtx.flush_next || is_flag_count((uint16_t)((c->mtx.ccount + 1) & CCOUNT_MASK));
         if (a)
-            dt_mppc_compressor_reset(&c->comp);
-        size_t n = dt_mppc_compress(&c->comp, payload, len, c->scratch, sizeof(c->scratch), &flags);
+            dt_mppc_compressor_reset(&c->mppc->comp);
+        size_t n = dt_mppc_compress(&c->mppc->comp, payload, len, c->mppc->scratch,
+                                    sizeof(c->mppc->scratch), &flags);
         c->stats.mppc_in += len;
         if (flags & DT_MPPC_FLAG_C) {
-            memcpy(payload, c->scratch, n); /* smaller than what it replaces */
+            memcpy(payload, c->mppc->scratch, n); /* smaller than what it replaces */
             len = n;
         }
         c->stats.mppc_out += len;
@@ -553,7 +567,7 @@ dt_ccp_receive(DtCcp *c, uint8_t *data, size_t len, DtTime now, uint16_t *protoc
             send_reset_request(c);
         if (r != DT_MPPE_RX_OK)
             return rx_drop(c, DT_CCP_RX_MPPE_DROPPED);
-        if (!dt_mppe_rx_discarding(&c->mrx) && !c->decomp.broken)
+        if (!dt_mppe_rx_discarding(&c->mrx) && !(c->mppc && c->mppc->decomp.broken))
             c->reset_due = DT_TIME_NEVER;
         flags = pkt.flags;
         body = pkt.data;
@@ -583,7 +597,7 @@ dt_ccp_receive(DtCcp *c, uint8_t *data, size_t len, DtTime now, uint16_t *protoc
     if (d->mppc) {
         const uint8_t *out;
         size_t olen;
-        DtMppcResult r = dt_mppc_decompress(&c->decomp, body, blen, flags, &out, &olen);
+        DtMppcResult r = dt_mppc_decompress(&c->mppc->decomp, body, blen, flags, &out, &olen);
         if (r != DT_MPPC_OK) {
             if (c->reset_due == DT_TIME_NEVER && !d->stateless)
                 send_reset_request(c);
@@ -616,7 +630,7 @@ dt_ccp_handle_timeout(DtCcp *c, DtTime now)
     if (!c->up || now < c->reset_due)
         return;
     bool out_of_sync = (c->mrx_on && dt_mppe_rx_discarding(&c->mrx)) || c->rx_discard ||
-                       (c->res.rx.mppc && c->decomp.broken);
+                       (c->res.rx.mppc && c->mppc && c->mppc->decomp.broken);
     if (out_of_sync)
         send_reset_request(c);
     else
