@@ -16,11 +16,15 @@
 # and syscall counts into DIR/<mode>-{server,link}.stat (perf stat, CSV).
 # DT_BENCH_LOGS=DIR: keep each run's link and server logs and iperf3 JSON there.
 # DT_BENCH_MODES="a b": only those modes (names as printed). Root only; exits 77 otherwise.
+# After the Dialtone modes, two other VPNs in the same namespaces and rounds (issue 12; see
+# bench/vpn-baselines.sh): openvpn-aes128gcm and wireguard-go, each skipped with a note when its
+# programs are missing.
 # Every wait is bounded; the trap (tests/integration/lib.sh) deletes the namespaces with
 # everything still running in them. Build optimised: meson setup build-bench --buildtype=release.
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${1:-$HERE/../build-bench}
 source "$HERE/../tests/integration/lib.sh" "$BUILD"
+source "$HERE/vpn-baselines.sh"
 SERVER=$BUILD/src/server/dialtone-server
 LINK=$BUILD/src/link/dialtone-link
 SECONDS_PER_RUN=${DT_BENCH_SECONDS:-10}
@@ -43,7 +47,8 @@ printf '%s\n' "$PASSWORD" >"$DT_TMP/password"
 ip netns exec "$NS_S" iperf3 -s -p 5201 >"$DT_TMP/iperf3-server.log" 2>&1 &
 IPERF_PID=$!
 # Stopped before lib.sh's cleanup so that bash has no "Killed" job to report.
-trap 'kill "$IPERF_PID" 2>/dev/null || true; wait "$IPERF_PID" 2>/dev/null || true; dt_cleanup' EXIT
+# The tunnel ends of an interrupted round too, by PID, and wireguard-go's sockets.
+trap 'stop_all; kill "$IPERF_PID" 2>/dev/null || true; wait "$IPERF_PID" 2>/dev/null || true; baseline_cleanup; dt_cleanup' EXIT
 dt_wait 100 sh -c "ip netns exec $NS_S ss -ltn | grep -q :5201" || dt_fail "iperf3 -s did not start"
 
 # Does this build know the stateful preference key ([Security] PreferStateful=, since
@@ -221,6 +226,18 @@ for m in "${MODES_ALL[@]}"; do
     fi
     ORDER+=("$1")
 done
+BASELINES=(openvpn-aes128gcm wireguard-go)
+for name in "${BASELINES[@]}"; do
+    if [ -n "${DT_BENCH_MODES:-}" ] && ! grep -qw -- "$name" <<<"$DT_BENCH_MODES"; then
+        continue
+    fi
+    why=$(baseline_missing "$name" | head -n 1)
+    if [ -n "$why" ]; then
+        NOTE[$name]=$why
+        echo "$name: $why" >&2
+    fi
+    ORDER+=("$name")
+done
 
 echo "# $(uname -r), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -231,6 +248,25 @@ for ((r = 1; r <= REPS; r++)); do
         [ -z "${NOTE[$name]:-}" ] || continue
         if [ "$name" = veth ]; then
             line=$(iperf_run 192.0.2.1 "")
+        elif [ "$name" = openvpn-aes128gcm ] || [ "$name" = wireguard-go ]; then
+            BASE_NEG=""
+            if ! start_baseline "$name"; then
+                stop_all
+                baseline_cleanup
+                NOTE[$name]="the tunnel did not come up"
+                continue
+            fi
+            NEG[$name]=$BASE_NEG
+            line=$(iperf_run "$BASE_DEST" "")
+            stop_all
+            baseline_cleanup
+            if [ -n "${DT_BENCH_LOGS:-}" ]; then
+                mkdir -p "$DT_BENCH_LOGS"
+                for f in "$DT_TMP"/ovpn/*.log "$DT_TMP"/wg/*.log; do
+                    [ -f "$f" ] || continue
+                    cp "$f" "$DT_BENCH_LOGS/$name-$r-$(basename "$f")"
+                done
+            fi
         else
             for m in "${MODES_ALL[@]}"; do
                 set -- $m
