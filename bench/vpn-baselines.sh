@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sourced: sets SRV_PID, LINK_PID, BASE_DEST, BASE_NEG for the caller
 # vpn-baselines.sh — sourced by vpn-throughput.sh: the other VPNs measured beside Dialtone (issue 12).
 #
 # Both run in the script's two namespaces over its veth (192.0.2.1 server, 192.0.2.2 client),
