@@ -234,7 +234,11 @@ echo "   ping 198.51.100.1 through both tunnels: ok"
 c1=$(counter gre_to_c1) c2=$(counter gre_to_c2) cn=$(counter gre_to_nat)
 echo "   nft: GRE forwarded to client1 $c1, to client2 $c2, delivered to the NAT box $cn packets"
 [ "$c1" -gt 0 ] && [ "$c2" -gt 0 ] || dt_fail "GRE did not reach both clients"
-[ "$cn" -eq 0 ] || dt_fail "GRE from the server ended in the NAT box"
+# The server writes each OCRP before the call's first GRE, but the kernel may still put its LCP
+# Configure-Request through the NAT first, before nf_conntrack_pptp has seen the OCRP and set
+# up the mapping back (about one run in ten here): that packet ends in the NAT box, and LCP's
+# restart timer sends it again. One such packet per call is the race; more is misrouting.
+[ "$cn" -le 2 ] || dt_fail "GRE from the server ended in the NAT box ($cn packets)"
 ip netns exec "$NS_N" nft list chain ip dtnat helpers | grep 'ct helper set' | sed 's/^\s*/   nft: /'
 if $HAVE_CONNTRACK; then
     ip netns exec "$NS_N" conntrack -L -p tcp --dport 1723 2>/dev/null | sed 's/^/   conntrack: /'
