@@ -141,9 +141,9 @@ dt_pair_new() {
 
 # dt_wait TRIES COMMAND...: retries every 50 ms, at most TRIES times.
 dt_wait() {
-    local tries=$1
+    local tries=$1 _dt_try # local: a caller's own loop may count with i
     shift
-    for ((i = 0; i < tries; i++)); do
+    for ((_dt_try = 0; _dt_try < tries; _dt_try++)); do
         if "$@" >/dev/null 2>&1; then
             return 0
         fi
