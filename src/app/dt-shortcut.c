@@ -2,24 +2,13 @@
 #include "dt-shortcut.h"
 
 #include <errno.h>
-#include <string.h>
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
 #include "dt-application.h"
-
-static gboolean
-plain_id(const char *id)
-{
-    if (!id || !*id || strlen(id) > 64)
-        return FALSE;
-    for (const char *c = id; *c; c++)
-        if (!g_ascii_isalnum(*c) && *c != '-')
-            return FALSE;
-    return TRUE;
-}
+#include "dt-validate.h"
 
 /* gapplication action APP ACTION 'ID': the parameter is GVariant text, a quoted string. The
  * Exec key's own quoting (the spec's §7) then needs double quotes around it. */
@@ -38,7 +27,7 @@ dt_shortcut_write(const char *dir, const char *id, const char *name, GError **er
     const char *group = G_KEY_FILE_DESKTOP_GROUP;
     const char *dgroup = "Desktop Action disconnect";
 
-    if (!plain_id(id)) {
+    if (!dt_validate_uuid(id, NULL)) { /* it goes into a file name and an Exec line */
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                     _("The profile’s Id “%s” cannot name a shortcut."), id ? id : "");
         return NULL;

@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 
 /* Writes DIR/dialtone-connect-ID.desktop (DIR is created) for the profile ID called NAME,
  * mode 0755 (file managers run only executable launchers); returns its path. A profile Id
- * that is not a plain [0-9A-Za-z-] word is refused with G_IO_ERROR_INVALID_ARGUMENT. */
+ * that is not a UUID (dt_validate_uuid) is refused with G_IO_ERROR_INVALID_ARGUMENT. */
 char *dt_shortcut_write(const char *dir, const char *id, const char *name, GError **error);
 
 /* The launcher where the desktop looks for it: $XDG_DATA_HOME/applications (the

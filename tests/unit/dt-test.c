@@ -170,3 +170,21 @@ dt_test_tcp_checksum(const guint8 *ip, gsize len)
         sum = (sum & 0xFFFF) + (sum >> 16);
     return (guint16)(~sum & 0xFFFF);
 }
+
+char *
+dt_test_spawn(const char *const *argv)
+{
+    g_autofree char *path = g_find_program_in_path(argv[0]);
+    if (!path)
+        return NULL;
+    char *out = NULL;
+    g_autofree char *err = NULL;
+    int status;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                               &err, &status, &error));
+    g_assert_no_error(error);
+    if (!g_spawn_check_wait_status(status, NULL))
+        g_error("%s failed: %s", argv[0], err);
+    return out;
+}

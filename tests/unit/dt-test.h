@@ -16,6 +16,9 @@ DtCrypto *dt_test_crypto(void);
 /* A seed for random tests: $DT_TEST_SEED if set, else fresh (and printed, so a
  * failure can be replayed). */
 guint32 dt_test_seed(void);
+/* Runs argv (a tool such as tshark) and returns its standard output; NULL when the program is
+ * not installed; fails the test when it exits non-zero. */
+char *dt_test_spawn(const char *const *argv);
 void dt_test_random_bytes(GRand *rand, void *buf, gsize len);
 /* A random valid UTF-8 string of up to max_units UTF-16 code units. */
 char *dt_test_random_utf8(GRand *rand, int max_units);

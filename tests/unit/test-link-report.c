@@ -8,24 +8,6 @@
 #include "dt-link-report.h"
 #include "dt-test.h"
 
-static char *
-run(const char *const *argv)
-{
-    g_autofree char *path = g_find_program_in_path(argv[0]);
-    if (!path)
-        return NULL;
-    char *out = NULL;
-    g_autofree char *err = NULL;
-    int status;
-    g_autoptr(GError) error = NULL;
-    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
-                               &err, &status, &error));
-    g_assert_no_error(error);
-    if (!g_spawn_check_wait_status(status, NULL))
-        g_error("%s failed: %s", argv[0], err);
-    return out;
-}
-
 /* An LCP Echo-Request with its number in the magic field. */
 static void
 tap_echo(DtLinkReport *r, unsigned i, DtTime now)
@@ -80,7 +62,7 @@ test_long_link(void)
     dt_link_report_free(r);
 
     const char *const capinfos[] = {"capinfos", "-k", "-c", "-M", path, NULL};
-    g_autofree char *ci = run(capinfos);
+    g_autofree char *ci = dt_test_spawn(capinfos);
     if (!ci) {
         g_unlink(path);
         g_test_skip("capinfos is not installed (tools/deps)");
@@ -121,7 +103,7 @@ test_long_link(void)
                                   "-e",
                                   "frame.comment",
                                   NULL};
-    g_autofree char *out = run(tshark);
+    g_autofree char *out = dt_test_spawn(tshark);
     g_auto(GStrv) lines = g_strsplit(g_strchomp(out), "\n", -1);
     g_assert_cmpuint(g_strv_length(lines), ==, 768);
     g_assert_true(g_str_has_prefix(lines[0], "0,0x00000000,0.000000000,"));
@@ -150,7 +132,7 @@ test_nothing_ran(void)
     close(fd);
     dt_link_report_free(r);
     const char *const capinfos[] = {"capinfos", "-k", "-c", "-M", path, NULL};
-    g_autofree char *ci = run(capinfos);
+    g_autofree char *ci = dt_test_spawn(capinfos);
     if (!ci) {
         g_unlink(path);
         g_test_skip("capinfos is not installed (tools/deps)");

@@ -187,25 +187,6 @@ test_failure_sticks(void)
         dt_pcapng_packet(&w, 0, 0, lcp_req, sizeof lcp_req, 2, DT_PCAPNG_DIR_UNKNOWN, NULL));
 }
 
-/* Runs argv, returns its standard output (NULL when the program is missing). */
-static char *
-run(const char *const *argv)
-{
-    g_autofree char *path = g_find_program_in_path(argv[0]);
-    if (!path)
-        return NULL;
-    char *out = NULL;
-    g_autofree char *err = NULL;
-    int status;
-    g_autoptr(GError) error = NULL;
-    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
-                               &err, &status, &error));
-    g_assert_no_error(error);
-    if (!g_spawn_check_wait_status(status, NULL))
-        g_error("%s failed: %s", argv[0], err);
-    return out;
-}
-
 static void
 test_tshark_reads(void)
 {
@@ -222,7 +203,7 @@ test_tshark_reads(void)
         "tshark",       "-r", path,           "-T", "fields",        "-E",
         "separator=,",  "-e", "frame.number", "-e", "frame.p2p_dir", "-e",
         "ppp.protocol", "-e", "frame.len",    "-e", "frame.comment", NULL};
-    g_autofree char *out = run(tshark);
+    g_autofree char *out = dt_test_spawn(tshark);
     if (!out) {
         g_unlink(path);
         g_test_skip("tshark is not installed (tools/deps)");
@@ -238,7 +219,7 @@ test_tshark_reads(void)
     g_assert_true(g_str_has_prefix(lines[2], "3,0,0x8021,114,"));
 
     const char *const verbose[] = {"tshark", "-r", path, "-V", NULL};
-    g_autofree char *v = run(verbose);
+    g_autofree char *v = dt_test_spawn(verbose);
     g_assert_nonnull(strstr(v, "Point-to-Point Direction: Received"));
     g_assert_nonnull(strstr(v, "Point-to-Point Direction: Sent"));
     g_assert_nonnull(strstr(v, "Link Control Protocol"));
@@ -246,7 +227,7 @@ test_tshark_reads(void)
     g_assert_nonnull(strstr(v, "Internet Protocol Control Protocol"));
 
     const char *const capinfos[] = {"capinfos", "-k", path, NULL};
-    g_autofree char *ci = run(capinfos);
+    g_autofree char *ci = dt_test_spawn(capinfos);
     if (ci) {
         g_test_message("capinfos:\n%s", ci);
         g_assert_nonnull(strstr(ci, "Dialtone connection report"));
