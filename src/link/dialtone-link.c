@@ -138,9 +138,12 @@ main(int argc, char **argv)
             lo.dial_password_path = optarg;
             break;
         case OPT_LOWER_LINK:
-            /* Internal: started by a DialFirst parent (dt-link-dialfirst.c), fd 3 is its pipe. */
+            /* Internal: started by a DialFirst parent (dt-link-dialfirst.c): the password on
+             * standard input, progress to fd 3, the profile from fd 4. */
             lo.lower_link = true;
             lo.ready_fd = 3;
+            lo.lower_profile_fd = 4;
+            pw_stdin = true;
             break;
         case OPT_REPORT:
             if (!*optarg) {
@@ -160,7 +163,8 @@ main(int argc, char **argv)
             return DT_EXIT_USAGE;
         }
     }
-    if (optind != argc || self_test == (lo.profile_path != NULL)) {
+    if (optind != argc || self_test == (lo.profile_path != NULL || lo.lower_link) ||
+        (lo.lower_link && lo.profile_path)) {
         usage(stderr);
         return DT_EXIT_USAGE;
     }

@@ -206,7 +206,7 @@ on_network_up(Dp *dp, const DtSessionSummary *s)
             dp->dns_via = run->sandbox->dns_note;
         else
             snprintf(dp->dns_why, sizeof dp->dns_why, "%s", run->sandbox->dns_note);
-    } else if (!run->hooks) {
+    } else if (!run->managed) {
         dp->dns = dt_link_dns_apply(&run->profile, run->tun.name, run->tun.ifindex, offered,
                                     &dp->dns_via, dp->dns_why, sizeof dp->dns_why);
         if (dp->dns)

@@ -5,6 +5,8 @@
 #include "dt-log.h"
 #include "dt-tcp.h"
 
+#include <glib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -21,14 +23,19 @@
 #define LOWER_UP_TIMEOUT_MS 180000 /* dialling, CONNECT, LCP, authentication, IPCP */
 #define LOWER_STOP_TIMEOUT_MS 10000
 #define READY_FD 3
+#define PROFILE_FD 4
 
 typedef struct {
     pid_t pid;
-    int ready_fd; /* read end: "up …", then EOF when the child ends */
+    int ready_fd; /* read end: "stage …" lines, "up …", "down …", then EOF when it ends */
     DtLoopWatch watch;
     bool lower_down;
     int ifindex;
     char tun[32];
+    char local[48], peer[48];
+    /* The child's own "down reason=N message" line, when it sent one. */
+    DtReason down_reason;
+    char down_message[256];
     DtLinkNetcfg netcfg;
     bool netcfg_ready;
 } DialFirst;
@@ -62,18 +69,41 @@ dialup_profile_path(const DtLinkRun *run, char *out, size_t cap)
 }
 
 static pid_t
-spawn_child(const char *profile, int pw_read, int ready_write)
+spawn_child(int pw_read, int ready_write, int profile_read)
 {
     pid_t pid = fork();
     if (pid != 0)
         return pid;
-    /* Child: its own process group, the password on stdin, the ready pipe on fd 3. */
+    /* Child: its own process group, the password on stdin, the ready pipe on fd 3, the
+     * profile on fd 4 (dialtone-link.c's --lower-link). */
     setpgid(0, 0);
-    if (dup2(pw_read, STDIN_FILENO) < 0 || dup2(ready_write, READY_FD) < 0)
+    /* Out of the way first, so that no dup2() below closes a pipe the next one needs. */
+    pw_read = fcntl(pw_read, F_DUPFD_CLOEXEC, 10);
+    ready_write = fcntl(ready_write, F_DUPFD_CLOEXEC, 10);
+    profile_read = fcntl(profile_read, F_DUPFD_CLOEXEC, 10);
+    if (pw_read < 0 || ready_write < 0 || profile_read < 0 ||
+        dup2(pw_read, STDIN_FILENO) < 0 || dup2(ready_write, READY_FD) < 0 ||
+        dup2(profile_read, PROFILE_FD) < 0)
         _exit(DT_EXIT_OTHER);
-    execl("/proc/self/exe", "dialtone-link", "--standalone", profile, "--password-stdin",
-          "--lower-link", (char *)NULL);
+    execl("/proc/self/exe", "dialtone-link", "--lower-link", (char *)NULL);
     _exit(DT_EXIT_OTHER);
+}
+
+/* Writes all of buf to fd (a pipe the child reads to its end). */
+static bool
+write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
 }
 
 /* Waits for the child, SIGTERM then (after timeout_ms) SIGKILL; returns its exit status. */
@@ -100,18 +130,47 @@ reap(pid_t pid, bool terminate, unsigned timeout_ms)
     return WIFEXITED(st) ? WEXITSTATUS(st) : DT_EXIT_OTHER;
 }
 
-/* Reads the child's "up …" line. 1: up; 0: the child ended (or a signal came); -1: timeout. */
+/* One line from the child: a stage goes on to the hooks ("lower-" in front), "down" is kept.
+ * Returns 1 for "up …". */
 static int
-wait_lower_up(DialFirst *df, int sigfd, bool *stopped)
+lower_line(DtLinkRun *run, DialFirst *df, char *line)
 {
-    char line[256];
+    char stage[32], to[40];
+    int reason, off = 0;
+
+    if (sscanf(line, "stage %31s", stage) == 1) {
+        snprintf(to, sizeof to, "lower-%s", stage);
+        if (run->hooks && run->hooks->stage)
+            run->hooks->stage(run, to, run->hooks->user);
+        return 0;
+    }
+    if (sscanf(line, "down reason=%d %n", &reason, &off) == 1 && off > 0 && reason >= 0 &&
+        strcmp(dt_reason_to_string((DtReason)reason), "unknown") != 0) {
+        df->down_reason = (DtReason)reason;
+        snprintf(df->down_message, sizeof df->down_message, "%s", line + off);
+        return 0;
+    }
+    if (sscanf(line, "up ifindex=%d tun=%31s local=%47s peer=%47s", &df->ifindex, df->tun,
+               df->local, df->peer) == 4)
+        return 1;
+    return 0;
+}
+
+/* Reads the child's lines until "up …". 1: up; 0: the child ended (or we were told to stop:
+ * *stopped); -1: timeout. */
+static int
+wait_lower_up(DtLinkRun *run, DialFirst *df, int sigfd, bool *stopped)
+{
+    char line[512];
     size_t len = 0;
     unsigned waited = 0;
+    int control_fd = run->hooks && run->hooks->control ? run->hooks->control_fd : -1;
 
     while (waited < LOWER_UP_TIMEOUT_MS) {
-        struct pollfd p[2] = {{.fd = df->ready_fd, .events = POLLIN},
-                              {.fd = sigfd, .events = POLLIN}};
-        int n = poll(p, 2, 500);
+        struct pollfd p[3] = {{.fd = df->ready_fd, .events = POLLIN},
+                              {.fd = sigfd, .events = POLLIN},
+                              {.fd = control_fd, .events = POLLIN}};
+        int n = poll(p, 3, 500);
         if (n < 0 && errno != EINTR)
             return 0;
         waited += 500; /* a bound, not a clock: each round waits at most this long */
@@ -122,18 +181,25 @@ wait_lower_up(DialFirst *df, int sigfd, bool *stopped)
             *stopped = true;
             return 0;
         }
+        if (n > 0 && (p[2].revents & (POLLIN | POLLHUP | POLLERR)) &&
+            run->hooks->control(run, run->hooks->user)) {
+            dt_log("stage=disconnect action=stop-lower-link");
+            *stopped = true;
+            return 0;
+        }
         if (n > 0 && (p[0].revents & (POLLIN | POLLHUP))) {
             ssize_t r = read(df->ready_fd, line + len, sizeof line - 1 - len);
             if (r <= 0)
                 return 0;
             len += (size_t)r;
             line[len] = '\0';
-            char *nl = strchr(line, '\n');
-            if (nl) {
+            char *nl;
+            while ((nl = strchr(line, '\n')) != NULL) {
                 *nl = '\0';
-                if (sscanf(line, "up ifindex=%d tun=%31s", &df->ifindex, df->tun) == 2)
+                if (lower_line(run, df, line) == 1)
                     return 1;
-                return 0;
+                len -= (size_t)(nl + 1 - line);
+                memmove(line, nl + 1, len + 1);
             }
             if (len == sizeof line - 1)
                 return 0;
@@ -194,43 +260,53 @@ lower_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
     dt_loop_stop(loop);
 }
 
-static int
-loop_ready_cb(DtLinkRun *run, void *user)
-{
-    DialFirst *df = user;
-    df->watch = (DtLoopWatch){.fd = df->ready_fd, .events = EPOLLIN, .func = lower_cb, .user = df};
-    return dt_loop_add(&run->loop, &df->watch, NULL);
-}
-
 int
 dt_link_dialfirst_run(DtLinkRun *run)
 {
     DialFirst df = {.pid = -1, .ready_fd = -1};
-    DtLinkHooks hooks = {.loop_ready = loop_ready_cb, .user = &df};
-    DtLinkSecret dial_secret;
-    char path[PATH_MAX], why[512];
-    int pw[2] = {-1, -1}, ready[2] = {-1, -1};
-    int status, child_status, sigfd;
+    DtLinkSecret dial_secret, *secret = &dial_secret;
+    char path[PATH_MAX] = "", why[512];
+    int pw[2] = {-1, -1}, ready[2] = {-1, -1}, prof[2] = {-1, -1};
+    int status, child_status, sigfd = -1;
+    void *lower = NULL;
+    size_t lower_len = 0;
     bool stopped = false;
     sigset_t set;
 
-    if (!dialup_profile_path(run, path, sizeof path))
-        return fail_with(run, DT_EXIT_USAGE, "%s: [Profile] DialFirst: not a profile Id: %s",
-                         run->profile.path, run->profile.dial_first);
-    if (access(path, R_OK) < 0)
-        return fail_with(run, DT_EXIT_USAGE,
-                         "%s: [Profile] DialFirst: no dial-up profile %s beside it (%s)",
-                         run->profile.path, path, strerror(errno));
-    if (!run->options->dial_password_path)
-        return fail_with(run, DT_EXIT_USAGE,
-                         "%s dials %s first: give its password with --dial-password-file FILE",
-                         run->profile.path, path);
+    memset(&dial_secret, 0, sizeof dial_secret);
     if (geteuid() != 0)
         return fail_with(run, DT_EXIT_USAGE,
                          "--standalone needs root (TUN, serial line, routes); run it with sudo");
-    memset(&dial_secret, 0, sizeof dial_secret);
-    if (dt_link_secret_read(&dial_secret, run->options->dial_password_path, why, sizeof why) < 0)
-        return fail_with(run, DT_EXIT_USAGE, "%s", why);
+    if (run->profile.lower) {
+        /* --managed: the helper nested the dial-up profile and sent its password. */
+        if (run->lower_secret.len == 0)
+            return fail_with(run, DT_EXIT_USAGE, "No password for the dial-up link");
+        snprintf(path, sizeof path, "the dial-up profile %s", run->profile.dial_first);
+        secret = &run->lower_secret;
+    } else {
+        if (!dialup_profile_path(run, path, sizeof path))
+            return fail_with(run, DT_EXIT_USAGE, "%s: [Profile] DialFirst: not a profile Id: %s",
+                             run->profile.path, run->profile.dial_first);
+        if (access(path, R_OK) < 0)
+            return fail_with(run, DT_EXIT_USAGE,
+                             "%s: [Profile] DialFirst: no dial-up profile %s beside it (%s)",
+                             run->profile.path, path, strerror(errno));
+        if (!run->options->dial_password_path)
+            return fail_with(run, DT_EXIT_USAGE,
+                             "%s dials %s first: give its password with --dial-password-file FILE",
+                             run->profile.path, path);
+        if (dt_link_secret_read(&dial_secret, run->options->dial_password_path, why, sizeof why) <
+            0)
+            return fail_with(run, DT_EXIT_USAGE, "%s", why);
+    }
+    if (run->profile.lower) {
+        lower = run->profile.lower;
+        lower_len = run->profile.lower_len;
+    } else if (dt_link_profile_file_to_variant_data(path, &lower, &lower_len, why, sizeof why) <
+               0) {
+        status = fail_with(run, DT_EXIT_USAGE, "%s", why);
+        goto out;
+    }
 
     /* Signals wait in a signalfd from here on; run_prepared makes its own, and what is still
      * pending reaches that one. */
@@ -240,18 +316,20 @@ dt_link_dialfirst_run(DtLinkRun *run)
     sigaddset(&set, SIGHUP);
     sigprocmask(SIG_BLOCK, &set, NULL);
     sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-    if (sigfd < 0 || pipe2(pw, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0) {
+    if (sigfd < 0 || pipe2(pw, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0 ||
+        pipe2(prof, O_CLOEXEC) < 0) {
         status =
             fail_with(run, DT_EXIT_OTHER, "Cannot start the dial-up link: %s", strerror(errno));
         goto out;
     }
-    dt_log("stage=lower-link profile=%s", path);
+    dt_log("stage=lower-link profile=\"%s\"", path);
     sigprocmask(SIG_UNBLOCK, &set, NULL); /* the child starts with signals delivered */
-    df.pid = spawn_child(path, pw[0], ready[1]);
+    df.pid = spawn_child(pw[0], ready[1], prof[0]);
     sigprocmask(SIG_BLOCK, &set, NULL);
     close(pw[0]);
     close(ready[1]);
-    pw[0] = ready[1] = -1;
+    close(prof[0]);
+    pw[0] = ready[1] = prof[0] = -1;
     if (df.pid < 0) {
         status =
             fail_with(run, DT_EXIT_OTHER, "Cannot start the dial-up link: %s", strerror(errno));
@@ -259,36 +337,43 @@ dt_link_dialfirst_run(DtLinkRun *run)
     }
     df.ready_fd = ready[0];
     ready[0] = -1;
-    {
-        ssize_t w = write(pw[1], dial_secret.text, dial_secret.len);
-        ssize_t w2 = write(pw[1], "\n", 1);
-        (void)w;
-        (void)w2;
-    }
-    dt_link_secret_clear(&dial_secret);
+    /* The password first (one line), then the profile to its end; the child reads both before
+     * it does anything else. A child that died early makes these fail: its status says why. */
+    signal(SIGPIPE, SIG_IGN);
+    (void)(write_all(pw[1], secret->text, secret->len) && write_all(pw[1], "\n", 1));
+    dt_link_secret_clear(secret);
     close(pw[1]);
     pw[1] = -1;
+    (void)write_all(prof[1], lower, lower_len);
+    close(prof[1]);
+    prof[1] = -1;
 
-    int up = wait_lower_up(&df, sigfd, &stopped);
+    int up = wait_lower_up(run, &df, sigfd, &stopped);
     if (up <= 0) {
         child_status = reap(df.pid, stopped || up < 0, LOWER_STOP_TIMEOUT_MS);
         df.pid = -1;
         if (stopped) {
             run->stop_requested = true;
+            run->reason = DT_REASON_LOCAL_REQUEST;
             status = fail_with(run, DT_EXIT_OK, "Stopped before the dial-up link was up");
         } else if (up < 0) {
-            status = fail_with(run, DT_EXIT_TIMEOUT, "The dial-up link %s did not come up in %d s",
+            run->reason = DT_REASON_TIMEOUT;
+            status = fail_with(run, DT_EXIT_TIMEOUT, "The dial-up link (%s) did not come up in %d s",
                                path, LOWER_UP_TIMEOUT_MS / 1000);
         } else {
-            /* Its own words went to standard error already; its status says which. */
+            /* The child's reason (busy, no carrier, authentication …) is this run's: the
+             * tunnel never started. Its own words went to standard error already. */
+            run->reason = df.down_reason;
             status = fail_with(run, child_status ? child_status : DT_EXIT_OTHER,
-                               "The dial-up link %s failed (exit status %d), so the tunnel was "
-                               "not started",
-                               path, child_status);
+                               "The dial-up link (%s) failed%s%s, so the tunnel was not started",
+                               path, df.down_message[0] ? ": " : "", df.down_message);
         }
         goto out;
     }
     dt_log("stage=lower-link up=yes tun=%s ifindex=%d", df.tun, df.ifindex);
+    snprintf(run->lower_tun, sizeof run->lower_tun, "%s", df.tun);
+    snprintf(run->lower_local, sizeof run->lower_local, "%s", df.local);
+    snprintf(run->lower_peer, sizeof run->lower_peer, "%s", strcmp(df.peer, "-") ? df.peer : "");
     close(sigfd);
     sigfd = -1;
     fcntl(df.ready_fd, F_SETFL, O_NONBLOCK);
@@ -296,9 +381,10 @@ dt_link_dialfirst_run(DtLinkRun *run)
     if (status != 0)
         goto out;
 
-    run->hooks = &hooks;
+    df.watch = (DtLoopWatch){.fd = df.ready_fd, .events = EPOLLIN, .func = lower_cb, .user = &df};
+    run->lower_watch = &df.watch;
     status = dt_link_run_prepared(run);
-    run->hooks = NULL;
+    run->lower_watch = NULL;
     /* With the sandbox, the loop that watched the lower link ran in the protocol child, whose
      * df.lower_down this process never sees: ask the pipe itself. End of file means the dial-up
      * link's process is gone. */
@@ -328,12 +414,16 @@ out:
     }
     if (df.netcfg_ready)
         dt_link_netcfg_clear(&df.netcfg);
-    dt_link_secret_clear(&dial_secret);
+    dt_link_secret_clear(secret);
+    if (lower != run->profile.lower)
+        g_free(lower);
     for (int i = 0; i < 2; i++) {
         if (pw[i] >= 0)
             close(pw[i]);
         if (ready[i] >= 0)
             close(ready[i]);
+        if (prof[i] >= 0)
+            close(prof[i]);
     }
     if (df.ready_fd >= 0)
         close(df.ready_fd);

@@ -59,6 +59,8 @@ typedef struct {
     DtAuthMethod auth;
     char connect_text[DT_MODEM_CONNECT_TEXT];
     uint64_t tx_dropped; /* frames the full line queue could not take */
+    DtSessionStats stats; /* IP packets and octets each way, for --managed */
+    DtTime started;
     uint8_t rx[LINE_RX];
     uint8_t txq[LINE_TXQ];
     size_t txq_len;
@@ -67,6 +69,45 @@ typedef struct {
 } Du;
 
 static void pump(Du *du, DtTime now);
+
+/* Progress for --managed (the hooks) and for a DialFirst parent (ready_fd). */
+static void
+du_stage(Du *du, const char *to)
+{
+    DtLinkRun *run = du->run;
+    if (run->hooks && run->hooks->stage)
+        run->hooks->stage(run, to, run->hooks->user);
+    if (run->options->ready_fd > 0)
+        dprintf(run->options->ready_fd, "stage %s\n", to);
+}
+
+/* A dt_log line that also goes to the connection's log under --managed. */
+static void __attribute__((format(printf, 2, 3)))
+du_log(Du *du, const char *fmt, ...)
+{
+    DtLinkRun *run = du->run;
+    char line[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    dt_log("%s", line);
+    if (run->hooks && run->hooks->log)
+        run->hooks->log(run, line, run->hooks->user);
+}
+
+static bool
+du_stats_cb(DtLinkRun *run, DtSessionStats *out)
+{
+    Du *du = run->stats_user;
+    const DtHdlcCounters *hc = du->hdlc_ready ? dt_hdlc_decoder_counters(&du->hdlc) : NULL;
+
+    *out = du->stats;
+    out->errors = du->tx_dropped + run->tun.stats.tx_dropped + (hc ? hc->bad_fcs : 0);
+    out->duration_ms = dt_io_now() - du->started;
+    return true;
+}
 
 static int __attribute__((format(printf, 3, 4)))
 fail_with(DtLinkRun *run, int status, const char *fmt, ...)
@@ -194,16 +235,17 @@ drain_modem(Du *du, DtTime now)
     while (dt_modem_poll_event(&du->modem, &ev)) {
         switch (ev.type) {
         case DT_MODEM_EVENT_STATE:
-            dt_log("stage=modem state=%s", dt_modem_state_to_string(ev.state));
+            du_log(du, "stage=modem state=%s", dt_modem_state_to_string(ev.state));
             break;
         case DT_MODEM_EVENT_CONNECTED:
             snprintf(du->connect_text, sizeof du->connect_text, "%s", ev.connect_text);
-            dt_log("stage=connected connect=%s speed=%u",
+            du_log(du, "stage=connected connect=%s speed=%u",
                    dt_log_quote(ev.connect_text, q, sizeof q), (unsigned)ev.speed);
+            du_stage(du, "line-up");
             start_ppp(du, now);
             break;
         case DT_MODEM_EVENT_FAILED:
-            dt_log("stage=modem reason=%s error=%s", dt_reason_to_string(ev.reason),
+            du_log(du, "stage=modem reason=%s error=%s", dt_reason_to_string(ev.reason),
                    dt_log_quote(ev.message, q, sizeof q));
             end_with(du, ev.reason, ev.message);
             break;
@@ -291,8 +333,11 @@ hdlc_input(Du *du, const uint8_t *p, size_t len, DtTime now)
             continue;
         if (dt_ppp_input(du->ppp, f, flen, now, &in) != DT_PPP_INPUT_DATAGRAM)
             continue;
-        if ((in.protocol == 0x0021 && du->network_up) || (in.protocol == 0x0057 && du->ipv6_up))
+        if ((in.protocol == 0x0021 && du->network_up) || (in.protocol == 0x0057 && du->ipv6_up)) {
             tun_write(du, f + in.offset, in.len);
+            du->stats.rx_packets++;
+            du->stats.rx_octets += in.len;
+        }
     }
 }
 
@@ -419,6 +464,17 @@ on_ipcp_up(Du *du, const DtIpcpNegotiated *n)
            dt_inet_to_string(&ip.local, a), ip.peer.family ? dt_inet_to_string(&ip.peer, b) : "-",
            ip.mtu);
     print_summary(du, n, ip.mtu);
+    if (run->hooks && run->hooks->dialup_up) {
+        DtLinkDialupUp up = {.auth = du->auth,
+                             .local_ip = n->local_addr,
+                             .peer_ip = n->peer_addr,
+                             .dns = {n->dns[0], n->dns[1]},
+                             .mtu = ip.mtu,
+                             .connect_text = du->connect_text,
+                             .device = run->profile.dialup.device};
+        run->hooks->dialup_up(run, &up, run->hooks->user);
+    }
+    du_stage(du, "network-up");
     if (!du->tun_watched) {
         du->w_tun.fd = run->tun.fd;
         du->w_tun.events = EPOLLIN;
@@ -456,6 +512,7 @@ drain_ppp(Du *du, DtTime now)
             /* Our request as acked: which raw control characters the ISP's side may insert. */
             dt_hdlc_decoder_set_recv_accm(&du->hdlc, ev.u.lcp.local.accm);
             du->auth = ev.u.lcp.auth;
+            du_stage(du, "lcp-up");
             dt_log("stage=lcp-up auth=%s mru=%u peer_mru=%u accm=0x%08x peer_accm=0x%08x "
                    "pfc=%s acfc=%s",
                    dt_auth_method_to_string(ev.u.lcp.auth), (unsigned)ev.u.lcp.local.mru,
@@ -464,8 +521,10 @@ drain_ppp(Du *du, DtTime now)
                    ev.u.lcp.remote.acfc ? "yes" : "no");
             break;
         case DT_PPP_EVENT_AUTH:
-            dt_log("stage=auth method=%s result=%s", dt_auth_method_to_string(ev.u.auth.method),
-                   ev.u.auth.ok ? "ok" : "failed");
+            du_log(du, "stage=auth method=%s result=%s",
+                   dt_auth_method_to_string(ev.u.auth.method), ev.u.auth.ok ? "ok" : "failed");
+            if (ev.u.auth.ok)
+                du_stage(du, "authenticated");
             break;
         case DT_PPP_EVENT_IPCP_UP:
             on_ipcp_up(du, &ev.u.ipcp);
@@ -492,7 +551,7 @@ drain_ppp(Du *du, DtTime now)
             du->done = true;
             break;
         case DT_PPP_EVENT_LOG:
-            dt_log("%s", ev.u.log);
+            du_log(du, "%s", ev.u.log);
             break;
         }
     }
@@ -615,6 +674,8 @@ tun_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
             continue;
         queue_frame(du, ip - h, slot.len + h, dt_ppp_data_accm(du->ppp));
         dt_ppp_data_sent(du->ppp, now);
+        du->stats.tx_packets++;
+        du->stats.tx_octets += slot.len;
     }
     flush_line(du);
     pump(du, now);
@@ -640,6 +701,7 @@ sig_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
             break;
         }
         dt_log("stage=disconnect signal=%u action=orderly", si.ssi_signo);
+        du_stage(du, "disconnecting");
         du->closing = true;
         du->close_bound = now + DISCONNECT_BOUND_MS;
         snprintf(du->run->message, sizeof du->run->message, "stopped by signal %u", si.ssi_signo);
@@ -750,6 +812,9 @@ dt_link_dialup_run(DtLinkRun *run)
         return fail_with(run, DT_EXIT_OTHER, "Out of memory");
     du->run = run;
     du->serial.fd = -1;
+    du->started = dt_io_now();
+    run->get_stats = du_stats_cb;
+    run->stats_user = du;
     status = setup_modem(du);
     if (status != 0)
         goto out;
@@ -785,6 +850,7 @@ dt_link_dialup_run(DtLinkRun *run)
         goto out;
     }
     dt_log("stage=dial command=%s%s", d->dial_command, d->phone);
+    du_stage(du, "dialling");
     dt_modem_start(&du->modem, dt_io_now());
     pump(du, dt_io_now());
     if (!du->done && dt_loop_run(&run->loop, &err) < 0) {
@@ -811,6 +877,20 @@ dt_link_dialup_run(DtLinkRun *run)
     }
     status = (int)dt_link_exit_for_reason(run->reason);
 out:
+    run->get_stats = NULL;
+    run->stats_user = NULL;
+    if (run->reason != DT_REASON_NONE || run->message[0]) {
+        /* Why it ended, for the helper and for a DialFirst parent (one line, no line ends). */
+        char msg[sizeof run->message];
+        snprintf(msg, sizeof msg, "%s", run->message);
+        for (char *c = msg; *c; c++)
+            if (*c == '\n' || *c == '\r')
+                *c = ' ';
+        if (run->options->ready_fd > 0)
+            dprintf(run->options->ready_fd, "down reason=%d %s\n", (int)run->reason, msg);
+        if (run->hooks && run->hooks->down)
+            run->hooks->down(run, run->reason, msg, 0, 0, run->hooks->user);
+    }
     if (du->line_watched)
         dt_loop_remove(&run->loop, &du->w_line, NULL);
     hang_up(du);

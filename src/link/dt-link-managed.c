@@ -39,6 +39,7 @@ typedef struct {
     int stats_fd;
     DtSessionStats last;
     DtLinkRun *run;
+    char stage[40]; /* the last STAGE sent */
 } Managed;
 
 static void
@@ -58,6 +59,15 @@ send_frame(Managed *m, DtManagedFrame type, GVariant *body)
         close(m->fd);
         m->fd = -1;
     }
+}
+
+/* Stages travel as words: the PPTP session's (dt_session_stage_to_string()), the dial-up
+ * link's, and a DialFirst run's lower link's ("lower-dialling"). */
+static void
+send_stage(Managed *m, const char *to)
+{
+    send_frame(m, DT_MANAGED_STAGE, g_variant_new("(ss)", m->stage, to));
+    snprintf(m->stage, sizeof m->stage, "%s", to);
 }
 
 static void
@@ -102,6 +112,96 @@ ipv4_variant(uint32_t host_order)
     if (host_order)
         inet_ntop(AF_INET, &ia, text, sizeof text);
     return g_variant_new_string(text);
+}
+
+/* DialFirst: the dial-up link the tunnel runs over. */
+static void
+add_lower(GVariantBuilder *b, const DtLinkRun *run)
+{
+    g_variant_builder_add(b, "{sv}", "link", g_variant_new_string("pptp"));
+    if (!run->lower_tun[0])
+        return;
+    g_variant_builder_add(b, "{sv}", "dial-up-interface", g_variant_new_string(run->lower_tun));
+    g_variant_builder_add(b, "{sv}", "dial-up-local-address",
+                          g_variant_new_string(run->lower_local));
+    g_variant_builder_add(b, "{sv}", "dial-up-peer-address", g_variant_new_string(run->lower_peer));
+}
+
+/* UP for a dial-up link: what a modem line negotiates (no CCP: the line is not encrypted). */
+static void
+dialup_up_cb(DtLinkRun *run, const DtLinkDialupUp *up, void *user)
+{
+    Managed *m = user;
+    GVariantBuilder b, dns;
+
+    g_variant_builder_init(&dns, G_VARIANT_TYPE_STRING_ARRAY);
+    if (run->profile.dns_mode == DT_LINK_DNS_STATIC) {
+        char text[DT_INET_STRLEN];
+        for (size_t i = 0; i < run->profile.n_dns; i++)
+            g_variant_builder_add(&dns, "s", dt_inet_to_string(&run->profile.dns[i], text));
+    } else if (run->profile.dns_mode == DT_LINK_DNS_AUTO) {
+        for (int i = 0; i < 2; i++)
+            if (up->dns[i])
+                g_variant_builder_add_value(&dns, ipv4_variant(up->dns[i]));
+    }
+    g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+    g_variant_builder_add(&b, "{sv}", "link", g_variant_new_string("dialup"));
+    g_variant_builder_add(&b, "{sv}", "auth",
+                          g_variant_new_string(up->auth == DT_AUTH_NONE
+                                                   ? "none"
+                                                   : dt_auth_method_describe(up->auth)));
+    g_variant_builder_add(&b, "{sv}", "encryption", g_variant_new_string("no encryption"));
+    g_variant_builder_add(&b, "{sv}", "encrypted", g_variant_new_boolean(FALSE));
+    g_variant_builder_add(&b, "{sv}", "strength", g_variant_new_string(""));
+    g_variant_builder_add(&b, "{sv}", "strength-word", g_variant_new_string("none"));
+    g_variant_builder_add(&b, "{sv}", "stateless", g_variant_new_boolean(FALSE));
+    g_variant_builder_add(&b, "{sv}", "compression", g_variant_new_boolean(FALSE));
+    g_variant_builder_add(&b, "{sv}", "ccp-sent", g_variant_new_string(""));
+    g_variant_builder_add(&b, "{sv}", "ccp-received", g_variant_new_string(""));
+    g_variant_builder_add(&b, "{sv}", "local-address", ipv4_variant(up->local_ip));
+    g_variant_builder_add(&b, "{sv}", "peer-address", ipv4_variant(up->peer_ip));
+    g_variant_builder_add(&b, "{sv}", "dns", g_variant_builder_end(&dns));
+    g_variant_builder_add(&b, "{sv}", "mtu", g_variant_new_uint32(up->mtu));
+    g_variant_builder_add(&b, "{sv}", "interface", g_variant_new_string(run->tun.name));
+    g_variant_builder_add(&b, "{sv}", "device",
+                          g_variant_new_string(g_utf8_validate(up->device, -1, NULL) ? up->device
+                                                                                     : ""));
+    g_autofree char *connect = g_utf8_make_valid(up->connect_text, -1);
+    g_variant_builder_add(&b, "{sv}", "modem-connect", g_variant_new_string(connect));
+    send_frame(m, DT_MANAGED_UP, g_variant_builder_end(&b));
+}
+
+static void
+stage_cb(DtLinkRun *run, const char *to, void *user)
+{
+    (void)run;
+    send_stage(user, to);
+}
+
+static void
+log_cb(DtLinkRun *run, const char *line, void *user)
+{
+    (void)run;
+    send_log(user, line);
+}
+
+static void
+send_down(Managed *m, DtReason reason, const char *message, uint16_t protocol, int option)
+{
+    send_frame(m, DT_MANAGED_DOWN,
+               g_variant_new("(ssqi)", dt_reason_to_string(reason),
+                             message && *message && g_utf8_validate(message, -1, NULL)
+                                 ? message
+                                 : dt_reason_describe(reason),
+                             protocol, option));
+}
+
+static void
+down_cb(DtLinkRun *run, DtReason reason, const char *message, uint16_t protocol, int option,
+        void *user)
+{
+    (void)run;
+    send_down(user, reason, message, protocol, option);
 }
 
 static void
@@ -151,6 +251,7 @@ send_up(Managed *m, DtLinkRun *run, const DtSessionSummary *s)
         g_variant_builder_add(&b, "{sv}", "server-host", g_variant_new_string(host));
         g_variant_builder_add(&b, "{sv}", "server-firmware", g_variant_new_uint32(peer->firmware));
     }
+    add_lower(&b, run);
     send_frame(m, DT_MANAGED_UP, g_variant_builder_end(&b));
 }
 
@@ -179,9 +280,7 @@ on_event_cb(DtLinkRun *run, const DtSessionEvent *ev, void *user)
     Managed *m = user;
     switch (ev->type) {
     case DT_SESSION_EVENT_STAGE:
-        send_frame(m, DT_MANAGED_STAGE,
-                   g_variant_new("(ss)", dt_session_stage_to_string(ev->u.stage.from),
-                                 dt_session_stage_to_string(ev->u.stage.to)));
+        send_stage(m, dt_session_stage_to_string(ev->u.stage.to));
         break;
     case DT_SESSION_EVENT_NEGOTIATED:
         send_up(m, run, &ev->u.summary);
@@ -190,11 +289,8 @@ on_event_cb(DtLinkRun *run, const DtSessionEvent *ev, void *user)
         send_log(m, ev->u.log);
         break;
     case DT_SESSION_EVENT_DOWN:
-        send_frame(m, DT_MANAGED_DOWN,
-                   g_variant_new("(ssqi)", dt_reason_to_string(ev->u.down.reason),
-                                 ev->u.down.message[0] ? ev->u.down.message
-                                                       : dt_reason_describe(ev->u.down.reason),
-                                 ev->u.down.protocol, ev->u.down.option));
+        send_down(m, ev->u.down.reason, ev->u.down.message, ev->u.down.protocol,
+                  ev->u.down.option);
         break;
     }
 }
@@ -241,17 +337,16 @@ report_cb(DtLinkRun *run, void *user)
     send_report(user, 0);
 }
 
-static void
-sock_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
+/* Reads one record from the helper: a report request is answered (false); anything else, or a
+ * hang-up, means "stop" (true). Nothing to read: false. */
+static bool
+read_request(Managed *m)
 {
-    Managed *m = user;
     guint8 buf[64] __attribute__((aligned(8)));
     ssize_t n = recv(m->fd, buf, sizeof buf, MSG_DONTWAIT | MSG_TRUNC);
 
-    if (n < 0 && errno == EAGAIN)
-        return;
-    /* A report request is answered; anything else from the helper, or a hang-up, means
-     * "stop". The signal path does the orderly disconnect, so there is one way to end. */
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return false;
     if (n == DT_MANAGED_HEADER + 4 && buf[0] == DT_MANAGED_REPORT_REQUEST) {
         g_autoptr(GVariant) v = g_variant_ref_sink(
             g_variant_new_from_data(G_VARIANT_TYPE(DT_MANAGED_REPORT_REQUEST_TYPE),
@@ -259,9 +354,28 @@ sock_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
         guint32 id = g_variant_get_uint32(v);
         if (id != 0) {
             send_report(m, id);
-            return;
+            return false;
         }
     }
+    return true;
+}
+
+static bool
+control_cb(DtLinkRun *run, void *user)
+{
+    (void)run;
+    return read_request(user);
+}
+
+static void
+sock_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
+{
+    Managed *m = user;
+
+    (void)events;
+    /* The signal path does the orderly disconnect, so there is one way to end. */
+    if (!read_request(m))
+        return;
     dt_loop_remove(loop, w, NULL);
     raise(SIGTERM);
 }
@@ -275,9 +389,16 @@ stats_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
 
     (void)loop;
     (void)events;
-    if (read(w->fd, &ticks, sizeof ticks) != sizeof ticks || !m->run->session)
+    if (read(w->fd, &ticks, sizeof ticks) != sizeof ticks)
         return;
-    dt_session_stats(m->run->session, dt_io_now(), &st);
+    if (m->run->get_stats) {
+        if (!m->run->get_stats(m->run, &st))
+            return;
+    } else if (m->run->session) {
+        dt_session_stats(m->run->session, dt_io_now(), &st);
+    } else {
+        return;
+    }
     /* Rate-limited by the timer, and quiet while nothing moves. */
     if (st.tx_octets == m->last.tx_octets && st.rx_octets == m->last.rx_octets &&
         st.errors == m->last.errors)
@@ -303,7 +424,8 @@ loop_ready_cb(DtLinkRun *run, void *user)
     if (dt_loop_add(&run->loop, &m->w_stats, NULL) < 0 ||
         dt_loop_add(&run->loop, &m->w_sock, NULL) < 0)
         return -1;
-    send_frame(m, DT_MANAGED_STAGE, g_variant_new("(ss)", "starting", "connect"));
+    if (!run->profile.is_dialup)
+        send_stage(m, "connect");
     return 0;
 }
 
@@ -326,12 +448,27 @@ receive_start(Managed *m, guint8 *buf, size_t cap, char *why, size_t why_size)
     return n;
 }
 
+/* Copies secrets[key] into s, locked in memory; false when it is missing or unusable. */
+static bool
+take_secret(DtLinkSecret *s, GVariant *secrets, const char *key)
+{
+    const char *password = NULL;
+
+    if (!g_variant_lookup(secrets, key, "&s", &password) || !*password ||
+        strlen(password) > DT_LINK_SECRET_MAX)
+        return false;
+    s->locked = mlock(s->text, sizeof s->text) == 0;
+    s->len = strlen(password);
+    memcpy(s->text, password, s->len + 1);
+    return true;
+}
+
 /* Fills the run from START; the caller wipes buf. Returns 0 or -1 with why. */
 static int
 apply_start(Managed *m, DtLinkRun *run, const guint8 *buf, size_t len, char *why, size_t why_size)
 {
     g_autoptr(GVariant) start = NULL, profile = NULL, secrets = NULL, options = NULL;
-    const char *password = NULL, *ifname = NULL;
+    const char *ifname = NULL;
     guint32 timeout_s = 0;
 
     start = g_variant_ref_sink(g_variant_new_from_data(G_VARIANT_TYPE(DT_MANAGED_START_TYPE),
@@ -345,16 +482,17 @@ apply_start(Managed *m, DtLinkRun *run, const guint8 *buf, size_t len, char *why
     /* The helper validated all of it already; the worker checks again, since it trusts no
      * input it parses. */
     if (dt_link_profile_from_variant_data(&run->profile, g_variant_get_data(profile),
-                                          g_variant_get_size(profile), why, why_size) < 0)
+                                          g_variant_get_size(profile), "profile", why,
+                                          why_size) < 0)
         return -1;
-    if (!g_variant_lookup(secrets, "password", "&s", &password) || !*password ||
-        strlen(password) > DT_LINK_SECRET_MAX) {
+    if (!take_secret(&run->secret, secrets, "password")) {
         snprintf(why, why_size, "START carries no usable password");
         return -1;
     }
-    run->secret.locked = mlock(run->secret.text, sizeof run->secret.text) == 0;
-    run->secret.len = strlen(password);
-    memcpy(run->secret.text, password, run->secret.len + 1);
+    if (run->profile.lower && !take_secret(&run->lower_secret, secrets, "dial-first-password")) {
+        snprintf(why, why_size, "START carries no usable password for the dial-up link");
+        return -1;
+    }
     if (g_variant_lookup(options, "interface", "&s", &ifname)) {
         if (!*ifname || strlen(ifname) >= sizeof m->tun_name || strchr(ifname, '/')) {
             snprintf(why, why_size, "START option interface is not an interface name");
@@ -376,9 +514,17 @@ apply_start(Managed *m, DtLinkRun *run, const guint8 *buf, size_t len, char *why
 int
 dt_link_managed_main(void)
 {
-    Managed m = {.fd = DT_MANAGED_FD, .stats_fd = -1};
-    DtLinkHooks hooks = {
-        .loop_ready = loop_ready_cb, .event = on_event_cb, .report = report_cb, .user = &m};
+    Managed m = {.fd = DT_MANAGED_FD, .stats_fd = -1, .stage = "starting"};
+    DtLinkHooks hooks = {.loop_ready = loop_ready_cb,
+                         .event = on_event_cb,
+                         .report = report_cb,
+                         .stage = stage_cb,
+                         .dialup_up = dialup_up_cb,
+                         .log = log_cb,
+                         .down = down_cb,
+                         .control_fd = DT_MANAGED_FD,
+                         .control = control_cb,
+                         .user = &m};
     g_autofree guint8 *buf = g_malloc0(DT_MANAGED_FRAME_MAX);
     DtLinkRun *run;
     char why[512] = "";
@@ -395,6 +541,7 @@ dt_link_managed_main(void)
         return DT_EXIT_OTHER;
     m.run = run;
     run->hooks = &hooks;
+    run->managed = true;
 
     n = receive_start(&m, buf, DT_MANAGED_FRAME_MAX, why, sizeof why);
     status =
@@ -405,7 +552,7 @@ dt_link_managed_main(void)
         /* The report of this attempt: the protocol child sends it when its link ends; this
          * side only when there never was a child (the server was not reached). */
         (void)dt_link_report_start(run);
-        status = dt_link_run_prepared(run);
+        status = dt_link_run_profile(run);
         snprintf(why, sizeof why, "%s", run->message);
         if (!run->split)
             dt_link_report_finish(run);

@@ -152,6 +152,7 @@ tear_down(DtLinkRun *run)
         close(run->sigfd);
     run->sigfd = -1;
     dt_link_secret_clear(&run->secret);
+    dt_link_secret_clear(&run->lower_secret);
     dt_link_profile_clear(&run->profile);
 }
 
@@ -278,7 +279,7 @@ run_split(DtLinkRun *run)
     sb.routes = run->profile.routes;
     sb.n_routes = run->profile.n_routes;
     sb.server = run->server;
-    sb.profile = run->hooks ? NULL : &run->profile; /* --managed: the helper applies DNS */
+    sb.profile = run->managed ? NULL : &run->profile; /* --managed: the helper applies DNS */
     sb.ifname = run->tun.name;
     rc = dt_link_sandbox_fork(&sb, why, sizeof why);
     run->split = rc >= 0 || sb.in_child;
@@ -307,18 +308,72 @@ run_split(DtLinkRun *run)
     return status;
 }
 
+#define LOWER_PROFILE_MAX (256 * 1024)
+
+/* --lower-link: the dial-up profile, as its DialFirst parent sends it, up to end of file. */
+static int
+read_lower_profile(DtLinkRun *run, char *why, size_t why_size)
+{
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    int rc = 0;
+
+    while (buf) {
+        ssize_t n = read(run->options->lower_profile_fd, buf + len, cap - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            rc = n < 0 ? -1 : 0;
+            break;
+        }
+        len += (size_t)n;
+        if (len == cap) {
+            char *bigger = cap < LOWER_PROFILE_MAX ? realloc(buf, cap * 2) : NULL;
+            if (!bigger)
+                free(buf);
+            buf = bigger;
+            cap *= 2;
+        }
+    }
+    close(run->options->lower_profile_fd);
+    if (!buf || rc < 0) {
+        free(buf);
+        snprintf(why, why_size, "Cannot read the dial-up profile from the DialFirst parent");
+        return -1;
+    }
+    rc = dt_link_profile_from_variant_data(&run->profile, buf, len, "the dial-up profile", why,
+                                           why_size);
+    free(buf);
+    if (rc == 0 && !run->profile.is_dialup) {
+        snprintf(why, why_size, "The DialFirst parent sent a profile that is not a dial-up one");
+        return -1;
+    }
+    return rc;
+}
+
 static int
 run_link(DtLinkRun *run)
 {
     char why[512];
 
-    if (dt_link_profile_load(&run->profile, run->options->profile_path, why, sizeof why) < 0)
+    if (run->options->lower_link) {
+        if (read_lower_profile(run, why, sizeof why) < 0)
+            return fail_with(run, DT_EXIT_USAGE, "%s", why);
+    } else if (dt_link_profile_load(&run->profile, run->options->profile_path, why, sizeof why) <
+               0) {
         return fail_with(run, DT_EXIT_USAGE, "%s", why);
+    }
     if (dt_link_secret_read(&run->secret, run->options->password_path, why, sizeof why) < 0)
         return fail_with(run, DT_EXIT_USAGE, "%s", why);
     int status = open_report(run);
     if (status != 0)
         return status;
+    return dt_link_run_profile(run);
+}
+
+int
+dt_link_run_profile(DtLinkRun *run)
+{
     if (run->profile.is_dialup)
         return dt_link_dialup_run(run);
     if (run->profile.dial_first)
@@ -352,6 +407,8 @@ dt_link_run_prepared(DtLinkRun *run)
     run->netcfg_ready = true;
     if (run->hooks && run->hooks->loop_ready && run->hooks->loop_ready(run, run->hooks->user) < 0)
         return fail_with(run, DT_EXIT_OTHER, "Cannot watch the helper's socket");
+    if (run->lower_watch && dt_loop_add(&run->loop, run->lower_watch, &err) < 0)
+        return fail_with(run, DT_EXIT_OTHER, "%s", err.message);
 
     status = reach_server(run);
     if (status != 0 || run->stop_requested)

@@ -35,8 +35,10 @@ typedef struct {
     /* > 0: a dial-up run writes "up ifindex=N tun=NAME local=A peer=B" here once IPCP is up
      * (how a DialFirst parent learns its lower link is ready). */
     int ready_fd;
-    /* The dial-up link under a DialFirst tunnel: no default route or Routes= of its own. */
+    /* The dial-up link under a DialFirst tunnel: no default route or Routes= of its own; its
+     * profile (dt_link_profile_from_variant_data()'s form) is read from lower_profile_fd. */
     bool lower_link;
+    int lower_profile_fd;
     /* --report FILE: the connection report (dt-link-report.h) written there when the link
      * ends; NULL: none. */
     const char *report_path;
@@ -44,16 +46,42 @@ typedef struct {
 
 typedef struct DtLinkRun DtLinkRun;
 
-/* What --managed (dt-link-managed.c) adds to a run; NULL for --standalone. */
+/* What a dial-up link negotiated (dt-link-dialup.c), for --managed's UP record. */
 typedef struct {
+    DtAuthMethod auth;
+    uint32_t local_ip, peer_ip; /* host order; 0: unknown */
+    uint32_t dns[2];            /* the ISP's, host order; 0: none */
+    unsigned mtu;
+    const char *connect_text; /* the modem's CONNECT line ("CONNECT 115200"), or "" */
+    const char *device;
+} DtLinkDialupUp;
+
+/* What --managed (dt-link-managed.c) adds to a run; NULL for --standalone. */
+typedef struct DtLinkHooks DtLinkHooks;
+struct DtLinkHooks {
     /* The loop exists, the server is not reached yet: add watches. Returns 0 or -1. */
     int (*loop_ready)(DtLinkRun *run, void *user);
     /* Every session event, after the run handled it (network-up is applied by then). */
     void (*event)(DtLinkRun *run, const DtSessionEvent *ev, void *user);
     /* The link ended and run->report has no file: deliver it (the protocol child calls it). */
     void (*report)(DtLinkRun *run, void *user);
+    /* A stage by name, for the links that have no DtSession (the dial-up link: "dialling",
+     * "line-up", "lcp-up", "authenticated", "network-up", "disconnecting"; a DialFirst run's
+     * lower link: the same with "lower-" in front). */
+    void (*stage)(DtLinkRun *run, const char *to, void *user);
+    /* The dial-up link is up (addresses applied). */
+    void (*dialup_up)(DtLinkRun *run, const DtLinkDialupUp *up, void *user);
+    /* A line for the connection's log (no secrets: the engine's and the modem's words). */
+    void (*log)(DtLinkRun *run, const char *line, void *user);
+    /* The dial-up link went down (the PPTP link says so through event). */
+    void (*down)(DtLinkRun *run, DtReason reason, const char *message, uint16_t protocol,
+                 int option, void *user);
+    /* Where the helper's requests arrive while no loop runs (a DialFirst run waiting for its
+     * dial-up link): -1 for none; control() reads one and returns true when it means stop. */
+    int control_fd;
+    bool (*control)(DtLinkRun *run, void *user);
     void *user;
-} DtLinkHooks;
+};
 
 /* Everything one standalone run owns; heap-allocated (the socket scratch is large). */
 struct DtLinkRun {
@@ -62,6 +90,7 @@ struct DtLinkRun {
     DtSession *session;       /* while dt_link_dataplane_run() runs, else NULL */
     DtLinkProfile profile;
     DtLinkSecret secret;
+    DtLinkSecret lower_secret; /* DialFirst under --managed: the dial-up link's password */
     int sigfd; /* SIGINT, SIGTERM: orderly disconnect */
     DtLoop loop;
     bool loop_ready;
@@ -86,6 +115,17 @@ struct DtLinkRun {
     DtLinkReport *report;
     int report_fd;
     bool split; /* a protocol child was forked */
+    bool managed; /* --managed: the helper applies DNS, progress goes to the hooks */
+    /* The counters of a link without a DtSession (dial-up), for --managed's STATS; NULL:
+     * ask run->session. */
+    bool (*get_stats)(DtLinkRun *run, DtSessionStats *out);
+    void *stats_user;
+    /* A DialFirst run's watch on its dial-up link (dt-link-dialfirst.c), added to the loop
+     * with the hooks' watches; NULL: none. */
+    DtLoopWatch *lower_watch;
+    /* DialFirst: the dial-up link under the tunnel, once up ("" before). */
+    char lower_tun[32];
+    char lower_local[48], lower_peer[48];
 };
 
 /* Makes run->report from the profile and sends every dt_log line to its timeline. 0 or -1. */
@@ -102,6 +142,8 @@ int dt_link_standalone_main(const DtLinkOptions *options);
  * dt_link_run_prepared() returns in the privileged parent only: the protocol child exits. */
 DtLinkRun *dt_link_run_new(const DtLinkOptions *options);
 int dt_link_run_prepared(DtLinkRun *run);
+/* Runs the link its profile describes: dial-up, PPTP dialling first, or PPTP. */
+int dt_link_run_profile(DtLinkRun *run);
 void dt_link_run_free(DtLinkRun *run);
 
 #endif /* DT_LINK_STANDALONE_H */

@@ -85,18 +85,11 @@ fill_dialup(DtLinkProfile *lp, const DtProfile *p, const char *path, char *why, 
 
 /* The checks --standalone and --managed share; origin names the profile in messages. */
 static int
-link_profile_from_profile(DtLinkProfile *lp, const DtProfile *p, const char *origin,
-                          bool standalone, char *why, size_t why_size)
+link_profile_from_profile(DtLinkProfile *lp, const DtProfile *p, const char *origin, char *why,
+                          size_t why_size)
 {
     const char *path = origin;
 
-    if (p->type != DT_PROFILE_TYPE_PPTP && !standalone)
-        return fail(why, why_size, "%s: [Profile] Type: %s", path,
-                    "a managed link runs PPTP profiles; this one is a dial-up profile");
-    if (p->dial_first && !standalone)
-        return fail(why, why_size, "%s: [Profile] DialFirst: %s", path,
-                    "dialling first is not supported here yet; bring the dial-up link up another "
-                    "way");
     if (p->type == DT_PROFILE_TYPE_DIALUP) {
         if (fill_dialup(lp, p, path, why, why_size) < 0) {
             dt_link_profile_clear(lp);
@@ -150,24 +143,58 @@ dt_link_profile_load(DtLinkProfile *lp, const char *path, char *why, size_t why_
     p = dt_profile_load_file(path, &error);
     if (!p)
         return fail(why, why_size, "%s", error->message);
-    return link_profile_from_profile(lp, p, path, true, why, why_size);
+    return link_profile_from_profile(lp, p, path, why, why_size);
 }
 
 int
-dt_link_profile_from_variant_data(DtLinkProfile *lp, const void *data, size_t len, char *why,
-                                  size_t why_size)
+dt_link_profile_from_variant_data(DtLinkProfile *lp, const void *data, size_t len,
+                                  const char *origin, char *why, size_t why_size)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(DtProfile) p = NULL;
+    g_autoptr(DtProfile) first = NULL;
     g_autoptr(GVariant) v = NULL;
 
     memset(lp, 0, sizeof *lp);
     g_autoptr(GBytes) bytes = g_bytes_new(data, len);
     v = g_variant_ref_sink(g_variant_new_from_bytes(G_VARIANT_TYPE_VARDICT, bytes, FALSE));
-    p = dt_profile_from_variant(v, NULL, &error);
+    if (!g_variant_is_normal_form(v))
+        return fail(why, why_size, "%s: not a profile dictionary in normal form", origin);
+    p = dt_profile_from_variant(v, &first, &error);
     if (!p)
         return fail(why, why_size, "%s", error->message);
-    return link_profile_from_profile(lp, p, "profile", false, why, why_size);
+    if (p->dial_first && !first)
+        return fail(why, why_size, "%s: [Profile] DialFirst: %s", origin,
+                    "the dial-up profile to bring up first is not included");
+    if (first && (!p->dial_first || first->type != DT_PROFILE_TYPE_DIALUP ||
+                  !first->id || g_ascii_strcasecmp(first->id, p->dial_first) != 0))
+        return fail(why, why_size, "%s: [Profile] DialFirst: %s", origin,
+                    "the nested profile is not the dial-up profile DialFirst names");
+    if (link_profile_from_profile(lp, p, origin, why, why_size) < 0)
+        return -1;
+    if (first) {
+        g_autoptr(GVariant) fv = g_variant_ref_sink(dt_profile_to_variant(first, NULL));
+        lp->lower_len = g_variant_get_size(fv);
+        lp->lower = g_malloc(lp->lower_len ? lp->lower_len : 1);
+        g_variant_store(fv, lp->lower);
+    }
+    return 0;
+}
+
+int
+dt_link_profile_file_to_variant_data(const char *path, void **data, size_t *len, char *why,
+                                     size_t why_size)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DtProfile) p = dt_profile_load_file(path, &error);
+
+    if (!p)
+        return fail(why, why_size, "%s", error->message);
+    g_autoptr(GVariant) v = g_variant_ref_sink(dt_profile_to_variant(p, NULL));
+    *len = g_variant_get_size(v);
+    *data = g_malloc(*len ? *len : 1);
+    g_variant_store(v, *data);
+    return 0;
 }
 
 void
@@ -186,6 +213,7 @@ dt_link_profile_clear(DtLinkProfile *lp)
         g_free(lp->dialup.init[i]);
     g_free(lp->dialup.dial_command);
     g_free(lp->dialup.phone);
+    g_free(lp->lower);
     memset(lp, 0, sizeof *lp);
 }
 

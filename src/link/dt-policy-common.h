@@ -49,15 +49,24 @@ typedef struct {
     size_t n_dns;
     char **dns_search; /* NULL-terminated search domains ([IPv4] DNSSearch) */
     bool ipv6;
+    /* DialFirst: the dial-up profile as a serialized a{sv} (dt_profile_to_variant()'s form),
+     * from --managed's START, where the helper nests it; NULL: <dial_first>.conf beside path. */
+    void *lower;
+    size_t lower_len;
 } DtLinkProfile;
 
 /* Loads and validates a PPTP or dial-up profile file (src/common's rules: file, line and key
  * in the message). Returns 0, or -1 with the sentence in why. */
 int dt_link_profile_load(DtLinkProfile *p, const char *path, char *why, size_t why_size);
-/* The same from a serialized a{sv} (PPTP only, no DialFirst yet) (dt_profile_to_variant()'s form,
- * GLib's normal form), as the helper sends it to dialtone-link --managed. */
-int dt_link_profile_from_variant_data(DtLinkProfile *p, const void *data, size_t len, char *why,
-                                      size_t why_size);
+/* The same from a serialized a{sv} (dt_profile_to_variant()'s form, GLib's normal form), as the
+ * helper sends it to dialtone-link --managed; a PPTP profile with DialFirst must carry the
+ * dial-up profile nested (it lands in p->lower). origin names it in messages. */
+int dt_link_profile_from_variant_data(DtLinkProfile *p, const void *data, size_t len,
+                                      const char *origin, char *why, size_t why_size);
+/* Loads a profile file and serializes it as dt_link_profile_from_variant_data() reads it, into
+ * *data (g_free()) and *len. Returns 0, or -1 with the sentence in why. */
+int dt_link_profile_file_to_variant_data(const char *path, void **data, size_t *len, char *why,
+                                         size_t why_size);
 void dt_link_profile_clear(DtLinkProfile *p);
 
 typedef struct {
