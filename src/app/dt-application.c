@@ -91,15 +91,28 @@ lookup_profile(DtApplication *self, const char *id_or_name, DtProfile **dial_fir
     return dt_profile_copy(p);
 }
 
+/* One Connect: the profile's password, then (DialFirst) the dial-up profile's, each from the
+ * keyring or a prompt, then the helper. */
 typedef struct {
     DtApplication *app;
     DtProfile *profile;
     DtProfile *dial_first;
+    char *password; /* the profile's, once known; wiped */
 } ConnectOp;
+
+static void
+wipe_free(char *s)
+{
+    if (s) {
+        explicit_bzero(s, strlen(s));
+        g_free(s);
+    }
+}
 
 static void
 connect_op_free(ConnectOp *op)
 {
+    wipe_free(op->password);
     g_object_unref(op->app);
     dt_profile_free(op->profile);
     if (op->dial_first)
@@ -129,11 +142,28 @@ connect_done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     connect_op_free(op);
 }
 
-static void
-start_connect(ConnectOp *op, const char *password)
+/* The profile whose password is asked for now. */
+static const DtProfile *
+pending_profile(const ConnectOp *op)
 {
-    dt_connections_connect_async(op->app->connections, op->profile, op->dial_first, password, NULL,
-                                 connect_done_cb, op);
+    return op->password ? op->dial_first : op->profile;
+}
+
+static void password_found_cb(GObject *source, GAsyncResult *result, gpointer user_data);
+
+/* password belongs to pending_profile(op): ask for the next one, or connect. */
+static void
+got_password(ConnectOp *op, const char *password)
+{
+    if (!op->password && op->dial_first) {
+        op->password = g_strdup(password);
+        dt_password_lookup_async(op->dial_first->id, profile_user(op->dial_first), NULL,
+                                 password_found_cb, op);
+        return;
+    }
+    dt_connections_connect_async(op->app->connections, op->profile, op->dial_first,
+                                 op->password ? op->password : password,
+                                 op->password ? password : NULL, NULL, connect_done_cb, op);
 }
 
 static void
@@ -155,12 +185,12 @@ password_entered_cb(const char *password, gboolean save, gpointer user_data)
         return;
     }
     if (save) {
-        g_autofree char *label =
-            g_strdup_printf(_("Dialtone password for “%s”"), op->profile->name);
-        dt_password_store_async(op->profile->id, profile_user(op->profile), password, label, NULL,
-                                password_stored_cb, NULL);
+        const DtProfile *p = pending_profile(op);
+        g_autofree char *label = g_strdup_printf(_("Dialtone password for “%s”"), p->name);
+        dt_password_store_async(p->id, profile_user(p), password, label, NULL, password_stored_cb,
+                                NULL);
     }
-    start_connect(op, password);
+    got_password(op, password);
 }
 
 static void
@@ -173,12 +203,13 @@ password_found_cb(GObject *source, GAsyncResult *result, gpointer user_data)
     if (error)
         g_message("Could not read the keyring: %s", error->message);
     if (password) {
-        start_connect(op, password);
+        got_password(op, password);
         secret_password_free(password);
         return;
     }
     dt_password_dialog_ask(gtk_application_get_active_window(GTK_APPLICATION(op->app)),
-                           op->profile->name, profile_user(op->profile), password_entered_cb, op);
+                           pending_profile(op)->name, profile_user(pending_profile(op)),
+                           password_entered_cb, op);
 }
 
 /* app.connect(s): the profile's name or Id. The password comes from the keyring, or from a
@@ -193,7 +224,15 @@ connect_activated(GSimpleAction *action, GVariant *param, gpointer user_data)
 
     if (!p)
         return;
-    if (dt_connections_is_active(self->connections, p->id)) {
+    if (dt_connections_is_active(self->connections, p->id) || (p->dial_first && !first)) {
+        if (p->dial_first && !first) {
+            /* Translators: %s is the VPN profile's name. */
+            g_autofree char *msg = g_strdup_printf(
+                _("“%s” dials another profile first, and that dial-up profile no longer "
+                  "exists; choose one under Dial first"),
+                p->name);
+            tell(self, msg);
+        }
         dt_profile_free(p);
         if (first)
             dt_profile_free(first);

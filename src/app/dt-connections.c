@@ -407,8 +407,8 @@ connect_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 void
 dt_connections_connect_async(DtConnections *self, const DtProfile *profile,
                              const DtProfile *dial_first, const char *password,
-                             GCancellable *cancellable, GAsyncReadyCallback callback,
-                             gpointer user_data)
+                             const char *dial_first_password, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
 {
     g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
     GVariantBuilder secrets;
@@ -422,6 +422,9 @@ dt_connections_connect_async(DtConnections *self, const DtProfile *profile,
     }
     g_variant_builder_init(&secrets, G_VARIANT_TYPE_VARDICT);
     g_variant_builder_add(&secrets, "{sv}", "password", g_variant_new_string(password));
+    if (dial_first && dial_first_password)
+        g_variant_builder_add(&secrets, "{sv}", "dial-first-password",
+                              g_variant_new_string(dial_first_password));
     /* The helper may need a while to ask polkit (an admin password prompt): no timeout. */
     g_dbus_proxy_call(G_DBUS_PROXY(self->helper), "Connect",
                       g_variant_new("(@a{sv}@a{sv}@a{sv})",

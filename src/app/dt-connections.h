@@ -38,12 +38,12 @@ gboolean dt_connections_is_active(DtConnections *self, const char *profile_id);
 /* The Ids of the profiles with an active connection, oldest first (free the array only). */
 GPtrArray *dt_connections_list_active(DtConnections *self);
 
-/* Connect with the profile (and the dial-up profile to dial first, or NULL). The password is
- * only sent on the bus, never kept. */
+/* Connect with the profile (and the dial-up profile to dial first with its password, or NULL).
+ * The passwords are only sent on the bus, never kept. */
 void dt_connections_connect_async(DtConnections *self, const DtProfile *profile,
                                   const DtProfile *dial_first, const char *password,
-                                  GCancellable *cancellable, GAsyncReadyCallback callback,
-                                  gpointer user_data);
+                                  const char *dial_first_password, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
 gboolean dt_connections_connect_finish(DtConnections *self, GAsyncResult *result, GError **error);
 
 void dt_connections_disconnect_async(DtConnections *self, const char *profile_id,

@@ -1,9 +1,12 @@
-/* cmd-connect.c — dialtonectl connect NAME|--file FILE [--password-stdin|--password-file F]:
- * Connect, then wait until the link is up or has failed, and show what was negotiated.
+/* cmd-connect.c — dialtonectl connect NAME|--file FILE [--password-stdin|--password-file F]
+ * [--dial-password-file F]: Connect, then wait until the link is up or has failed, and show what
+ * was negotiated.
  *
  * The password comes from the keyring (libsecret, FORMATS.md's schema) unless a script passes
  * it on standard input or in a file (first line); with none in the keyring and a terminal on
- * standard input, it is asked for there without echo. It is never an argument. */
+ * standard input, it is asked for there without echo. It is never an argument. A PPTP profile
+ * with DialFirst= takes the dial-up profile from the store (with --file: <Id>.conf beside the
+ * file, the store's layout) and its password the same way (--dial-password-file). */
 #include "dt-ctl-wait.h"
 #include "dt-password.h"
 #include "dt-profile-store.h"
@@ -105,6 +108,49 @@ wipe_free(char *s)
     }
 }
 
+/* The password of profile: from pw_file, standard input, the keyring, or the terminal. NULL
+ * after saying why. */
+static char *
+get_password(const DtProfile *profile, const char *pw_file, gboolean pw_stdin, const char *hint)
+{
+    g_autoptr(GError) error = NULL;
+    char *password;
+
+    if (pw_stdin)
+        return read_password_fd(STDIN_FILENO);
+    if (pw_file) {
+        password = read_password_file(pw_file, &error);
+        if (!password)
+            fprintf(stderr, "dialtonectl: connect: cannot read the password file %s\n",
+                    error->message);
+        return password;
+    }
+    password = keyring_password(profile, &error);
+    if (!password && isatty(STDIN_FILENO)) {
+        /* No keyring (or nothing in it) is what the prompt is for; say why once. */
+        if (error)
+            fprintf(stderr, "dialtonectl: connect: keyring: %s\n", error->message);
+        g_clear_error(&error);
+        password = prompt_password(profile);
+    }
+    if (!password)
+        fprintf(stderr,
+                "dialtonectl: connect: no password for “%s” in the keyring%s%s; "
+                "use %s\n",
+                profile->name, error ? ": " : "", error ? error->message : "", hint);
+    return password;
+}
+
+/* --file F with DialFirst=: <Id>.conf in F's directory. */
+static DtProfile *
+load_beside(const char *file, const char *id, GError **error)
+{
+    g_autofree char *dir = g_path_get_dirname(file);
+    g_autofree char *name = g_strdup_printf("%s.conf", id);
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    return dt_profile_load_file(path, error);
+}
+
 int
 dt_ctl_connect(int argc, char **argv)
 {
@@ -112,15 +158,17 @@ dt_ctl_connect(int argc, char **argv)
     g_autoptr(DtProfileStore) store = NULL;
     g_autoptr(DtProfile) owned = NULL, first = NULL;
     const DtProfile *profile = NULL;
-    const char *file = NULL, *name = NULL, *pw_file = NULL;
+    const char *file = NULL, *name = NULL, *pw_file = NULL, *dial_pw_file = NULL;
     gboolean pw_stdin = FALSE;
-    char *password = NULL;
+    char *password = NULL, *dial_password = NULL;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--password-stdin") == 0)
             pw_stdin = TRUE;
         else if (strcmp(argv[i], "--password-file") == 0 && i + 1 < argc)
             pw_file = argv[++i];
+        else if (strcmp(argv[i], "--dial-password-file") == 0 && i + 1 < argc)
+            dial_pw_file = argv[++i];
         else if (strcmp(argv[i], "--file") == 0 && i + 1 < argc)
             file = argv[++i];
         else if (argv[i][0] != '-' && !name)
@@ -130,7 +178,7 @@ dt_ctl_connect(int argc, char **argv)
     }
     if ((file == NULL) == (name == NULL) || (pw_stdin && pw_file)) {
         fprintf(stderr, "Usage: dialtonectl connect NAME|--file FILE "
-                        "[--password-stdin|--password-file FILE]\n");
+                        "[--password-stdin|--password-file FILE] [--dial-password-file FILE]\n");
         return DT_CTL_USAGE;
     }
     if (file) {
@@ -147,31 +195,35 @@ dt_ctl_connect(int argc, char **argv)
                    ? DT_CTL_NOT_FOUND
                    : DT_CTL_USAGE;
     }
-    if (profile->dial_first && store)
-        first = dt_profile_copy(dt_profile_store_find_by_id(store, profile->dial_first));
-    if (pw_stdin) {
-        password = read_password_fd(STDIN_FILENO);
-    } else if (pw_file) {
-        password = read_password_file(pw_file, &error);
-        if (!password) {
-            fprintf(stderr, "dialtonectl: connect: cannot read the password file %s\n",
-                    error->message);
-            return DT_CTL_USAGE;
+    if (profile->dial_first) {
+        if (store) {
+            const DtProfile *f = dt_profile_store_find_by_id(store, profile->dial_first);
+            first = f ? dt_profile_copy(f) : NULL;
+            if (!first)
+                g_set_error(&error, DT_PROFILE_ERROR, DT_PROFILE_ERROR_NOT_FOUND,
+                            "“%s” dials %s first, and no profile has that Id", profile->name,
+                            profile->dial_first);
+        } else {
+            first = load_beside(file, profile->dial_first, &error);
         }
-    } else {
-        password = keyring_password(profile, &error);
-        if (!password && isatty(STDIN_FILENO)) {
-            /* No keyring (or nothing in it) is what the prompt is for; say why once. */
-            if (error)
-                fprintf(stderr, "dialtonectl: connect: keyring: %s\n", error->message);
-            g_clear_error(&error);
-            password = prompt_password(profile);
+        if (!first) {
+            dt_ctl_fail(name ? name : file, error);
+            return DT_CTL_NOT_FOUND;
         }
-        if (!password) {
-            fprintf(stderr,
-                    "dialtonectl: connect: no password for “%s” in the keyring%s%s; "
-                    "use --password-stdin or --password-file\n",
-                    profile->name, error ? ": " : "", error ? error->message : "");
+    } else if (dial_pw_file) {
+        fprintf(stderr,
+                "dialtonectl: connect: --dial-password-file is for a profile that dials "
+                "another first; “%s” does not\n",
+                profile->name);
+        return DT_CTL_USAGE;
+    }
+    password = get_password(profile, pw_file, pw_stdin, "--password-stdin or --password-file");
+    if (!password)
+        return DT_CTL_USAGE;
+    if (first) {
+        dial_password = get_password(first, dial_pw_file, FALSE, "--dial-password-file");
+        if (!dial_password) {
+            wipe_free(password);
             return DT_CTL_USAGE;
         }
     }
@@ -179,6 +231,9 @@ dt_ctl_connect(int argc, char **argv)
     GVariantBuilder secrets, options;
     g_variant_builder_init(&secrets, G_VARIANT_TYPE_VARDICT);
     g_variant_builder_add(&secrets, "{sv}", "password", g_variant_new_string(password));
+    if (dial_password)
+        g_variant_builder_add(&secrets, "{sv}", "dial-first-password",
+                              g_variant_new_string(dial_password));
     g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
     g_autoptr(DtDBusHelper1) helper = dt_ctl_helper(&error);
     g_autofree char *path = NULL;
@@ -187,6 +242,7 @@ dt_ctl_connect(int argc, char **argv)
                                 g_variant_builder_end(&secrets), g_variant_builder_end(&options),
                                 &path, NULL, &error);
     wipe_free(password);
+    wipe_free(dial_password);
     if (!ok)
         return dt_ctl_fail("connect", error);
     printf("%s\n", path);

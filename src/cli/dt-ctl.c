@@ -81,24 +81,43 @@ print_protocols(GVariant *p)
     guint32 mtu;
     gboolean b;
 
+    const char *link = "pptp";
+    g_variant_lookup(p, "link", "&s", &link);
+    gboolean dialup = strcmp(link, "dialup") == 0;
+
+    if (dialup) {
+        const char *device = "", *connect = "";
+        g_variant_lookup(p, "device", "&s", &device);
+        g_variant_lookup(p, "modem-connect", "&s", &connect);
+        printf("  Link:           dial-up on %s%s%s\n", *device ? device : "?",
+               *connect ? ", CONNECT " : "", connect);
+    }
     if (g_variant_lookup(p, "auth", "&s", &s))
         printf("  Authentication: %s\n", s);
     if (g_variant_lookup(p, "encryption", "&s", &s))
-        printf("  Encryption:     %s\n", s);
-    if (g_variant_lookup(p, "strength-word", "&s", &s))
+        printf("  Encryption:     %s%s\n", s,
+               dialup ? " (a modem line; PPP encrypts nothing)" : "");
+    if (!dialup && g_variant_lookup(p, "strength-word", "&s", &s))
         printf("  Strength:       %s\n", s);
-    if (g_variant_lookup(p, "stateless", "b", &b))
+    if (!dialup && g_variant_lookup(p, "stateless", "b", &b))
         printf("  MPPE mode:      %s\n", b ? "stateless" : "stateful");
     if (g_variant_lookup(p, "compression", "b", &b))
         printf("  Compression:    %s\n", b ? "MPPC" : "none");
-    if (g_variant_lookup(p, "ccp-sent", "&s", &s))
+    if (!dialup && g_variant_lookup(p, "ccp-sent", "&s", &s))
         printf("  CCP option 18:  sent %s", *s ? s : "-");
-    if (g_variant_lookup(p, "ccp-received", "&s", &s))
+    if (!dialup && g_variant_lookup(p, "ccp-received", "&s", &s))
         printf(", received %s\n", *s ? s : "-");
+    if (g_variant_lookup(p, "dial-up-interface", "&s", &s)) {
+        const char *local = "", *peer = "";
+        g_variant_lookup(p, "dial-up-local-address", "&s", &local);
+        g_variant_lookup(p, "dial-up-peer-address", "&s", &peer);
+        printf("  Dialled first:  %s, address %s%s%s\n", s, *local ? local : "?",
+               *peer ? ", ISP end " : "", peer);
+    }
     if (g_variant_lookup(p, "local-address", "&s", &s))
         printf("  Address:        %s", s);
     if (g_variant_lookup(p, "peer-address", "&s", &s))
-        printf(", server end %s", s);
+        printf(", %s end %s", dialup ? "ISP" : "server", s);
     if (g_variant_lookup(p, "mtu", "u", &mtu))
         printf(", MTU %u\n", mtu);
     if (g_variant_lookup(p, "interface", "&s", &s))

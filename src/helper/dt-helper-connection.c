@@ -27,8 +27,12 @@ struct _DtHelperConnection {
     char *name; /* for log lines */
     char *link_path;
     DtProfile *profile;
-    char *password; /* kept for redials; locked, wiped on free */
+    DtProfile *dial_first; /* the dial-up profile a PPTP one dials first, or NULL */
+    /* Kept for redials; locked, wiped on free. */
+    char *password;
     gsize password_size;
+    char *dial_first_password;
+    gsize dial_first_password_size;
     GVariant *options;
     guint owner;
     GSubprocess *worker;
@@ -54,6 +58,43 @@ struct _DtHelperConnection {
 };
 
 static gboolean spawn_worker(DtHelperConnection *c, GError **error);
+
+/* Who logs on, and to what: the PPTP server, or the dial-up number. */
+static const char *
+profile_user(const DtHelperConnection *c)
+{
+    const char *u = c->profile->type == DT_PROFILE_TYPE_DIALUP ? c->profile->dialup.user
+                                                               : c->profile->pptp.user;
+    return u ? u : "";
+}
+
+static const char *
+profile_peer(const DtHelperConnection *c)
+{
+    const char *p = c->profile->type == DT_PROFILE_TYPE_DIALUP ? c->profile->dialup.phone
+                                                               : c->profile->pptp.server;
+    return c->server ? c->server : p ? p : "";
+}
+
+static char *
+secret_dup(const char *text, gsize *size)
+{
+    *size = strlen(text) + 1;
+    char *copy = g_malloc(*size);
+    mlock(copy, *size);
+    memcpy(copy, text, *size);
+    return copy;
+}
+
+static void
+secret_free(char *text, gsize size)
+{
+    if (!text)
+        return;
+    explicit_bzero(text, size);
+    munlock(text, size);
+    g_free(text);
+}
 
 static void
 set_error(DtHelperConnection *c, const char *reason, const char *message)
@@ -88,7 +129,7 @@ log_entry(DtHelperConnection *c, const char *event, const char *message, const c
 {
     g_autoptr(GPtrArray) f = g_ptr_array_new();
     g_autofree char *attempt = g_strdup_printf("%u", c->attempt);
-    const char *user = c->profile->pptp.user ? c->profile->pptp.user : "";
+    const char *user = profile_user(c);
 
     if (!c->env || !c->env->log)
         return;
@@ -99,7 +140,7 @@ log_entry(DtHelperConnection *c, const char *event, const char *message, const c
     KV("PROFILE_ID", c->profile->id);
     KV("CONNECTION", c->path);
     KV("ATTEMPT", attempt);
-    KV("PEER", c->server ? c->server : c->profile->pptp.server);
+    KV("PEER", profile_peer(c));
     for (const char *const *p = extra; p && p[0] && p[1]; p += 2)
         KV(p[0], p[1]);
 #undef KV
@@ -119,9 +160,9 @@ log_connected(DtHelperConnection *c, GVariant *up)
     g_variant_lookup(up, "compression", "b", &compressed);
     /* As the Windows event log tells it: who, where, how strong. */
     g_autofree char *msg =
-        g_strdup_printf("%s connected to %s (%s): %s, %s (%s), %s, %s", c->profile->pptp.user,
-                        c->server ? c->server : c->profile->pptp.server, c->profile->name, auth,
-                        enc, *word ? word : "none", compressed ? "MPPC" : "no compression", local);
+        g_strdup_printf("%s connected to %s (%s): %s, %s (%s), %s, %s", profile_user(c),
+                        profile_peer(c), c->profile->name, auth, enc, *word ? word : "none",
+                        compressed ? "MPPC" : "no compression", local);
     const char *const extra[] = {
         "AUTH",        auth,
         "ENCRYPTION",  enc,
@@ -151,12 +192,12 @@ log_ended(DtHelperConnection *c, const char *reason, const char *words)
     g_autofree char *t3 = g_strdup_printf("%" G_GUINT64_FORMAT, txp);
     g_autofree char *t4 = g_strdup_printf("%" G_GUINT64_FORMAT, rxp);
     g_autofree char *msg =
-        *reason ? g_strdup_printf("%s: %s %s (%s) after %s s: %s", c->profile->name,
-                                  c->profile->pptp.user, c->was_up ? "disconnected" : "failed",
-                                  reason, d, words)
-                : g_strdup_printf("%s: %s disconnected by request after %s s, %s octets out, "
-                                  "%s in",
-                                  c->profile->name, c->profile->pptp.user, d, t1, t2);
+        *reason
+            ? g_strdup_printf("%s: %s %s (%s) after %s s: %s", c->profile->name, profile_user(c),
+                              c->was_up ? "disconnected" : "failed", reason, d, words)
+            : g_strdup_printf("%s: %s disconnected by request after %s s, %s octets out, "
+                              "%s in",
+                              c->profile->name, profile_user(c), d, t1, t2);
     const char *const extra[] = {
         "REASON",     *reason ? reason : "local-request",
         "DURATION",   d,
@@ -585,9 +626,10 @@ on_handle_get_report_cb(DtDBusConnection1 *iface, GDBusMethodInvocation *invocat
 }
 
 static gboolean
-send_start(DtHelperConnection *c, const DtProfile *profile, const char *password, GVariant *options,
-           GError **error)
+send_start(DtHelperConnection *c, GError **error)
 {
+    const char *password = c->password;
+    GVariant *options = c->options;
     GVariantBuilder secrets;
     g_autoptr(GVariant) start = NULL;
     g_autofree guint8 *buf = NULL;
@@ -596,9 +638,13 @@ send_start(DtHelperConnection *c, const DtProfile *profile, const char *password
 
     g_variant_builder_init(&secrets, G_VARIANT_TYPE_VARDICT);
     g_variant_builder_add(&secrets, "{sv}", "password", g_variant_new_string(password));
+    if (c->dial_first_password)
+        g_variant_builder_add(&secrets, "{sv}", "dial-first-password",
+                              g_variant_new_string(c->dial_first_password));
     /* What was validated is what is sent: the profile in its own normal form. */
-    start = g_variant_ref_sink(g_variant_new(
-        "(@a{sv}a{sv}@a{sv})", dt_profile_to_variant(profile, NULL), &secrets, options));
+    start = g_variant_ref_sink(g_variant_new("(@a{sv}a{sv}@a{sv})",
+                                             dt_profile_to_variant(c->profile, c->dial_first),
+                                             &secrets, options));
     len = g_variant_get_size(start) + DT_MANAGED_HEADER;
     if (len > DT_MANAGED_FRAME_MAX) {
         g_set_error(error, DT_HELPER_ERROR, DT_HELPER_ERROR_INVALID_ARGUMENT,
@@ -644,7 +690,7 @@ spawn_worker(DtHelperConnection *c, GError **error)
         g_clear_object(&c->sock);
         return FALSE;
     }
-    if (!send_start(c, c->profile, c->password, c->options, error)) {
+    if (!send_start(c, error)) {
         g_subprocess_force_exit(c->worker);
         g_clear_object(&c->worker);
         g_clear_object(&c->sock);
@@ -656,9 +702,16 @@ spawn_worker(DtHelperConnection *c, GError **error)
                           NULL);
     g_source_attach(c->sock_source, NULL);
     g_subprocess_wait_async(c->worker, c->cancellable, on_worker_exited_cb, c);
-    g_autofree char *words = g_strdup_printf("%s dialling %s (%s), attempt %u",
-                                             c->profile->pptp.user ? c->profile->pptp.user : "?",
-                                             c->profile->name, c->profile->pptp.server, c->attempt);
+    g_autofree char *words =
+        c->profile->type == DT_PROFILE_TYPE_DIALUP
+            ? g_strdup_printf("%s dialling %s (%s on %s), attempt %u", profile_user(c),
+                              c->profile->name, profile_peer(c), c->profile->dialup.device,
+                              c->attempt)
+        : c->dial_first
+            ? g_strdup_printf("%s dialling %s (%s, after dialling %s), attempt %u", profile_user(c),
+                              c->profile->name, profile_peer(c), c->dial_first->name, c->attempt)
+            : g_strdup_printf("%s dialling %s (%s), attempt %u", profile_user(c), c->profile->name,
+                              profile_peer(c), c->attempt);
     log_entry(c, "attempt", words, NULL);
     g_message("%s: attempt %u for uid %u, worker pid %s", c->name, c->attempt, c->owner,
               g_subprocess_get_identifier(c->worker));
@@ -667,7 +720,8 @@ spawn_worker(DtHelperConnection *c, GError **error)
 
 DtHelperConnection *
 dt_helper_connection_start(GDBusConnection *bus, const char *path, const char *link_path,
-                           const DtProfile *profile, const char *password, GVariant *options,
+                           const DtProfile *profile, const DtProfile *dial_first,
+                           const char *password, const char *dial_first_password, GVariant *options,
                            guint owner, const DtHelperConnectionEnv *env,
                            DtHelperConnectionEndedFunc ended, gpointer user_data, GError **error)
 {
@@ -680,10 +734,11 @@ dt_helper_connection_start(GDBusConnection *bus, const char *path, const char *l
     c->link_path = g_strdup(link_path);
     c->profile = dt_profile_copy(profile);
     /* Kept for redials: out of swap where the kernel allows, wiped on free. */
-    c->password_size = strlen(password) + 1;
-    c->password = g_malloc(c->password_size);
-    mlock(c->password, c->password_size);
-    memcpy(c->password, password, c->password_size);
+    c->password = secret_dup(password, &c->password_size);
+    if (dial_first) {
+        c->dial_first = dt_profile_copy(dial_first);
+        c->dial_first_password = secret_dup(dial_first_password, &c->dial_first_password_size);
+    }
     c->options = g_variant_ref_sink(options);
     c->owner = owner;
     c->attempt = 1;
@@ -744,13 +799,11 @@ dt_helper_connection_free(DtHelperConnection *c)
     g_free(c->name);
     g_free(c->link_path);
     g_free(c->server);
-    if (c->password) {
-        explicit_bzero(c->password, c->password_size);
-        munlock(c->password, c->password_size);
-        g_free(c->password);
-    }
+    secret_free(c->password, c->password_size);
+    secret_free(c->dial_first_password, c->dial_first_password_size);
     g_clear_pointer(&c->options, g_variant_unref);
     g_clear_pointer(&c->profile, dt_profile_free);
+    g_clear_pointer(&c->dial_first, dt_profile_free);
     g_free(c);
 }
 

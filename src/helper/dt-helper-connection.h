@@ -35,8 +35,9 @@ typedef struct {
  * "redial-wait" in between, Attempt counting); the password is kept for that, locked. */
 DtHelperConnection *dt_helper_connection_start(GDBusConnection *bus, const char *path,
                                                const char *link_path, const DtProfile *profile,
-                                               const char *password, GVariant *options, guint owner,
-                                               const DtHelperConnectionEnv *env,
+                                               const DtProfile *dial_first, const char *password,
+                                               const char *dial_first_password, GVariant *options,
+                                               guint owner, const DtHelperConnectionEnv *env,
                                                DtHelperConnectionEndedFunc ended,
                                                gpointer user_data, GError **error);
 /* Unexports the object; a worker still running is killed. */

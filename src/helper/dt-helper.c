@@ -11,7 +11,11 @@
 #include "dt-resolver.h"
 #include "dt-validate.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #define CONNECTIONS_MAX 16
 /* How long an ended connection stays on the bus, so its Error can be read. */
@@ -49,47 +53,134 @@ invalid(const char *argument, const char *fmt, ...)
                        argument, words);
 }
 
+static gboolean
+validate_password(const char *key, GVariant *value, const char **out, GError **error)
+{
+    if (!g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)) {
+        g_propagate_error(error, invalid("secrets", "key “%s” has type “%s”; send a string “s”",
+                                         key, g_variant_get_type_string(value)));
+        return FALSE;
+    }
+    *out = g_variant_get_string(value, NULL);
+    /* The value itself is never echoed. */
+    if (**out == '\0') {
+        g_propagate_error(error, invalid("secrets", "key “%s” is empty", key));
+        return FALSE;
+    }
+    if (g_utf8_strlen(*out, -1) > PASSWORD_MAX) {
+        g_propagate_error(
+            error, invalid("secrets", "key “%s” is longer than %d characters", key, PASSWORD_MAX));
+        return FALSE;
+    }
+    for (const char *p = *out; *p; p++) {
+        if (*p == '\n' || *p == '\r') {
+            g_propagate_error(error, invalid("secrets", "key “%s” contains a line break", key));
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 gboolean
-dt_helper_validate_secrets(GVariant *secrets, const char **password, GError **error)
+dt_helper_validate_secrets(GVariant *secrets, gboolean want_dial_first, const char **password,
+                           const char **dial_first_password, GError **error)
 {
     GVariantIter iter;
     const char *key;
     GVariant *value;
 
     *password = NULL;
+    *dial_first_password = NULL;
     g_variant_iter_init(&iter, secrets);
     while (g_variant_iter_loop(&iter, "{&sv}", &key, &value)) {
-        if (strcmp(key, "password") != 0) {
-            g_propagate_error(error, invalid("secrets", "unknown key “%s”; send only “password”",
-                                             g_utf8_validate(key, -1, NULL) ? key : "?"));
+        gboolean ok;
+        if (strcmp(key, "password") == 0) {
+            ok = validate_password(key, value, password, error);
+        } else if (strcmp(key, "dial-first-password") == 0 && want_dial_first) {
+            ok = validate_password(key, value, dial_first_password, error);
+        } else if (strcmp(key, "dial-first-password") == 0) {
+            g_propagate_error(error, invalid("secrets", "key “dial-first-password” is only for a "
+                                                        "profile that dials another first"));
+            ok = FALSE;
+        } else {
+            g_propagate_error(error, invalid("secrets", "unknown key “%s”; send only “password”%s",
+                                             g_utf8_validate(key, -1, NULL) ? key : "?",
+                                             want_dial_first ? " and “dial-first-password”" : ""));
+            ok = FALSE;
+        }
+        if (!ok) {
             g_variant_unref(value);
             return FALSE;
         }
-        if (!g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)) {
-            g_propagate_error(error, invalid("secrets",
-                                             "key “password” has type “%s”; send a "
-                                             "string “s”",
-                                             g_variant_get_type_string(value)));
-            g_variant_unref(value);
-            return FALSE;
-        }
-        *password = g_variant_get_string(value, NULL);
     }
-    /* The value itself is never echoed. */
-    if (*password == NULL || **password == '\0') {
-        g_propagate_error(error, invalid("secrets", "key “password” is missing or empty"));
+    if (*password == NULL) {
+        g_propagate_error(error, invalid("secrets", "key “password” is missing"));
         return FALSE;
     }
-    if (g_utf8_strlen(*password, -1) > PASSWORD_MAX) {
-        g_propagate_error(
-            error, invalid("secrets", "key “password” is longer than %d characters", PASSWORD_MAX));
+    if (want_dial_first && *dial_first_password == NULL) {
+        g_propagate_error(error, invalid("secrets", "key “dial-first-password” is missing: the "
+                                                    "dial-up link this profile dials first needs "
+                                                    "its password"));
         return FALSE;
     }
-    for (const char *p = *password; *p; p++) {
-        if (*p == '\n' || *p == '\r') {
-            g_propagate_error(error, invalid("secrets", "key “password” contains a line break"));
-            return FALSE;
-        }
+    return TRUE;
+}
+
+/* Linux's device numbers (Documentation/admin-guide/devices.txt). */
+#define TTY_MAJOR 4         /* 0-63 virtual consoles, 64-255 ttyS */
+#define TTYAUX_MAJOR 5      /* /dev/tty, /dev/console, /dev/ptmx */
+#define PTY_SLAVE_FIRST 136 /* /dev/pts/N: 136-143 */
+#define PTY_SLAVE_LAST 143
+
+gboolean
+dt_helper_validate_serial_device(const char *path, GError **error)
+{
+    g_autofree char *real = NULL;
+    struct stat st;
+    guint maj, min;
+
+    if (!path || path[0] != '/') {
+        g_propagate_error(error, invalid("profile", "key Dialup.Device: give the serial line as "
+                                                    "an absolute path such as /dev/ttyUSB0"));
+        return FALSE;
+    }
+    real = realpath(path, NULL);
+    if (!real || stat(real, &st) < 0) {
+        g_propagate_error(error, invalid("profile",
+                                         "key Dialup.Device: %s: %s; is the modem "
+                                         "plugged in?",
+                                         path, g_strerror(errno)));
+        return FALSE;
+    }
+    maj = major(st.st_rdev);
+    min = minor(st.st_rdev);
+    if (!g_str_has_prefix(real, "/dev/") || !S_ISCHR(st.st_mode)) {
+        g_propagate_error(error, invalid("profile",
+                                         "key Dialup.Device: %s is not a character "
+                                         "device under /dev; choose a serial port",
+                                         path));
+        return FALSE;
+    }
+    if (maj == TTYAUX_MAJOR || (maj == TTY_MAJOR && min < 64)) {
+        g_propagate_error(error, invalid("profile",
+                                         "key Dialup.Device: %s is a console or "
+                                         "terminal, not a serial line",
+                                         path));
+        return FALSE;
+    }
+    if (maj >= PTY_SLAVE_FIRST && maj <= PTY_SLAVE_LAST)
+        return TRUE;
+    /* Every serial driver (8250, USB serial, CDC ACM, …) registers its lines in the tty
+     * class; nothing else does. */
+    g_autofree char *link = g_strdup_printf("/sys/dev/char/%u:%u/subsystem", maj, min);
+    g_autofree char *subsystem = g_file_read_link(link, NULL);
+    if (!subsystem || !g_str_has_suffix(subsystem, "/tty")) {
+        g_propagate_error(error, invalid("profile",
+                                         "key Dialup.Device: %s is not a serial line "
+                                         "(device %u:%u is not a tty); choose a "
+                                         "serial port",
+                                         path, maj, min));
+        return FALSE;
     }
     return TRUE;
 }
@@ -179,6 +270,41 @@ on_connection_ended_cb(DtHelperConnection *c, gpointer user_data)
         g_idle_add(h->stopped, h->stopped_data);
 }
 
+/* What Connect needs of a profile beyond dt-profile's own checks. */
+static gboolean
+check_profile(const DtProfile *profile, const DtProfile *dial_first, GError **error)
+{
+    if (profile->type == DT_PROFILE_TYPE_DIALUP)
+        return dt_helper_validate_serial_device(profile->dialup.device, error);
+    if (!profile->pptp.user || !*profile->pptp.user) {
+        g_propagate_error(error, invalid("profile", "key PPTP.User is missing; the server needs "
+                                                    "a user name"));
+        return FALSE;
+    }
+    if (profile->dial_first && !dial_first) {
+        g_propagate_error(error, invalid("profile",
+                                         "key Profile.DialFirst names %s, but the "
+                                         "dial-up profile is not nested as "
+                                         "“DialFirst”; send both",
+                                         profile->dial_first));
+        return FALSE;
+    }
+    if (dial_first) {
+        if (!profile->dial_first || dial_first->type != DT_PROFILE_TYPE_DIALUP ||
+            g_ascii_strcasecmp(dial_first->id, profile->dial_first) != 0) {
+            g_propagate_error(error, invalid("profile", "entry “DialFirst”: send the dial-up "
+                                                        "profile whose Id the PPTP profile's "
+                                                        "DialFirst names"));
+            return FALSE;
+        }
+        if (!dt_helper_validate_serial_device(dial_first->dialup.device, error)) {
+            g_prefix_error(error, "DialFirst profile “%s”: ", dial_first->name);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 static gboolean
 on_handle_connect_cb(DtDBusHelper1 *iface, GDBusMethodInvocation *invocation, GVariant *profile_v,
                      GVariant *secrets, GVariant *options, gpointer user_data)
@@ -187,7 +313,7 @@ on_handle_connect_cb(DtDBusHelper1 *iface, GDBusMethodInvocation *invocation, GV
     g_autoptr(GError) error = NULL;
     g_autoptr(DtProfile) dial_first = NULL;
     g_autoptr(DtProfile) profile = NULL;
-    const char *password = NULL;
+    const char *password = NULL, *dial_first_password = NULL;
     guint uid = dt_helper_auth_caller_uid(invocation);
 
     profile = dt_profile_from_variant(profile_v, &dial_first, &error);
@@ -198,23 +324,11 @@ on_handle_connect_cb(DtDBusHelper1 *iface, GDBusMethodInvocation *invocation, GV
                                               "Argument “profile”: %s", error->message);
         return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-    if (!dt_helper_validate_secrets(secrets, &password, &error) ||
+    if (!check_profile(profile, dial_first, &error) ||
+        !dt_helper_validate_secrets(secrets, dial_first != NULL, &password, &dial_first_password,
+                                    &error) ||
         !dt_helper_validate_options(options, &error)) {
         g_dbus_method_invocation_return_gerror(invocation, error);
-        return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-    if (profile->type != DT_PROFILE_TYPE_PPTP || dial_first) {
-        g_dbus_method_invocation_return_error(
-            invocation, DT_HELPER_ERROR, DT_HELPER_ERROR_NOT_SUPPORTED,
-            "Profile “%s”: this helper runs PPTP profiles without DialFirst only, for now",
-            profile->name);
-        return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-    if (!profile->pptp.user || !*profile->pptp.user) {
-        g_dbus_method_invocation_return_error(invocation, DT_HELPER_ERROR,
-                                              DT_HELPER_ERROR_INVALID_ARGUMENT,
-                                              "Argument “profile”: key PPTP.User is missing; the "
-                                              "server needs a user name");
         return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
     if (count_running(h) >= CONNECTIONS_MAX) {
@@ -224,9 +338,9 @@ on_handle_connect_cb(DtDBusHelper1 *iface, GDBusMethodInvocation *invocation, GV
         return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
     g_autofree char *path = g_strdup_printf("/org/dialtone/Connection/%u", ++h->next_id);
-    DtHelperConnection *c =
-        dt_helper_connection_start(h->bus, path, h->link_path, profile, password, options, uid,
-                                   &h->env, on_connection_ended_cb, h, &error);
+    DtHelperConnection *c = dt_helper_connection_start(
+        h->bus, path, h->link_path, profile, dial_first, password, dial_first_password, options,
+        uid, &h->env, on_connection_ended_cb, h, &error);
     if (!c) {
         g_dbus_method_invocation_return_error(invocation, DT_HELPER_ERROR, DT_HELPER_ERROR_FAILED,
                                               "Cannot start the link: %s", error->message);

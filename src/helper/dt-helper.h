@@ -23,9 +23,16 @@ gboolean dt_helper_export(DtHelper *h, GDBusConnection *bus, GError **error);
 void dt_helper_stop_all(DtHelper *h, GSourceFunc done, gpointer user_data);
 
 /* The checks Connect applies to its secrets and options dictionaries; exposed for tests.
- * *password points into secrets. */
-gboolean dt_helper_validate_secrets(GVariant *secrets, const char **password, GError **error);
+ * *password and *dial_first_password point into secrets; the second is required when
+ * want_dial_first, refused otherwise. */
+gboolean dt_helper_validate_secrets(GVariant *secrets, gboolean want_dial_first,
+                                    const char **password, const char **dial_first_password,
+                                    GError **error);
 gboolean dt_helper_validate_options(GVariant *options, GError **error);
+/* A dial-up profile's Device: an absolute path naming (through symlinks) a character device
+ * under /dev of the tty kind that is a serial line: a tty-class device or a pseudo-terminal,
+ * not a console, a virtual terminal, /dev/tty or /dev/ptmx. */
+gboolean dt_helper_validate_serial_device(const char *path, GError **error);
 
 G_END_DECLS
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,9 +72,14 @@ dialup_profile_path(const DtLinkRun *run, char *out, size_t cap)
 static pid_t
 spawn_child(int pw_read, int ready_write, int profile_read)
 {
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid != 0)
         return pid;
+    /* A parent killed outright (SIGKILL from the helper, a crash) must not leave the phone
+     * line up: the child then hangs up as on SIGTERM. */
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) < 0 || getppid() != parent)
+        _exit(DT_EXIT_OTHER);
     /* Child: its own process group, the password on stdin, the ready pipe on fd 3, the
      * profile on fd 4 (dialtone-link.c's --lower-link). */
     setpgid(0, 0);
@@ -81,9 +87,8 @@ spawn_child(int pw_read, int ready_write, int profile_read)
     pw_read = fcntl(pw_read, F_DUPFD_CLOEXEC, 10);
     ready_write = fcntl(ready_write, F_DUPFD_CLOEXEC, 10);
     profile_read = fcntl(profile_read, F_DUPFD_CLOEXEC, 10);
-    if (pw_read < 0 || ready_write < 0 || profile_read < 0 ||
-        dup2(pw_read, STDIN_FILENO) < 0 || dup2(ready_write, READY_FD) < 0 ||
-        dup2(profile_read, PROFILE_FD) < 0)
+    if (pw_read < 0 || ready_write < 0 || profile_read < 0 || dup2(pw_read, STDIN_FILENO) < 0 ||
+        dup2(ready_write, READY_FD) < 0 || dup2(profile_read, PROFILE_FD) < 0)
         _exit(DT_EXIT_OTHER);
     execl("/proc/self/exe", "dialtone-link", "--lower-link", (char *)NULL);
     _exit(DT_EXIT_OTHER);
@@ -358,8 +363,9 @@ dt_link_dialfirst_run(DtLinkRun *run)
             status = fail_with(run, DT_EXIT_OK, "Stopped before the dial-up link was up");
         } else if (up < 0) {
             run->reason = DT_REASON_TIMEOUT;
-            status = fail_with(run, DT_EXIT_TIMEOUT, "The dial-up link (%s) did not come up in %d s",
-                               path, LOWER_UP_TIMEOUT_MS / 1000);
+            status =
+                fail_with(run, DT_EXIT_TIMEOUT, "The dial-up link (%s) did not come up in %d s",
+                          path, LOWER_UP_TIMEOUT_MS / 1000);
         } else {
             /* The child's reason (busy, no carrier, authentication …) is this run's: the
              * tunnel never started. Its own words went to standard error already. */

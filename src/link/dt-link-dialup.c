@@ -58,7 +58,7 @@ typedef struct {
     bool ipv6_up;
     DtAuthMethod auth;
     char connect_text[DT_MODEM_CONNECT_TEXT];
-    uint64_t tx_dropped; /* frames the full line queue could not take */
+    uint64_t tx_dropped;  /* frames the full line queue could not take */
     DtSessionStats stats; /* IP packets and octets each way, for --managed */
     DtTime started;
     uint8_t rx[LINE_RX];
@@ -82,8 +82,7 @@ du_stage(Du *du, const char *to)
 }
 
 /* A dt_log line that also goes to the connection's log under --managed. */
-static void __attribute__((format(printf, 2, 3)))
-du_log(Du *du, const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3))) du_log(Du *du, const char *fmt, ...)
 {
     DtLinkRun *run = du->run;
     char line[512];
@@ -521,8 +520,8 @@ drain_ppp(Du *du, DtTime now)
                    ev.u.lcp.remote.acfc ? "yes" : "no");
             break;
         case DT_PPP_EVENT_AUTH:
-            du_log(du, "stage=auth method=%s result=%s",
-                   dt_auth_method_to_string(ev.u.auth.method), ev.u.auth.ok ? "ok" : "failed");
+            du_log(du, "stage=auth method=%s result=%s", dt_auth_method_to_string(ev.u.auth.method),
+                   ev.u.auth.ok ? "ok" : "failed");
             if (ev.u.auth.ok)
                 du_stage(du, "authenticated");
             break;

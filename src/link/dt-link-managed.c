@@ -163,9 +163,9 @@ dialup_up_cb(DtLinkRun *run, const DtLinkDialupUp *up, void *user)
     g_variant_builder_add(&b, "{sv}", "dns", g_variant_builder_end(&dns));
     g_variant_builder_add(&b, "{sv}", "mtu", g_variant_new_uint32(up->mtu));
     g_variant_builder_add(&b, "{sv}", "interface", g_variant_new_string(run->tun.name));
-    g_variant_builder_add(&b, "{sv}", "device",
-                          g_variant_new_string(g_utf8_validate(up->device, -1, NULL) ? up->device
-                                                                                     : ""));
+    g_variant_builder_add(
+        &b, "{sv}", "device",
+        g_variant_new_string(g_utf8_validate(up->device, -1, NULL) ? up->device : ""));
     g_autofree char *connect = g_utf8_make_valid(up->connect_text, -1);
     g_variant_builder_add(&b, "{sv}", "modem-connect", g_variant_new_string(connect));
     send_frame(m, DT_MANAGED_UP, g_variant_builder_end(&b));
@@ -289,8 +289,7 @@ on_event_cb(DtLinkRun *run, const DtSessionEvent *ev, void *user)
         send_log(m, ev->u.log);
         break;
     case DT_SESSION_EVENT_DOWN:
-        send_down(m, ev->u.down.reason, ev->u.down.message, ev->u.down.protocol,
-                  ev->u.down.option);
+        send_down(m, ev->u.down.reason, ev->u.down.message, ev->u.down.protocol, ev->u.down.option);
         break;
     }
 }

@@ -91,7 +91,7 @@ struct DtLinkRun {
     DtLinkProfile profile;
     DtLinkSecret secret;
     DtLinkSecret lower_secret; /* DialFirst under --managed: the dial-up link's password */
-    int sigfd; /* SIGINT, SIGTERM: orderly disconnect */
+    int sigfd;                 /* SIGINT, SIGTERM: orderly disconnect */
     DtLoop loop;
     bool loop_ready;
     DtLinkNetcfg netcfg;
@@ -114,7 +114,7 @@ struct DtLinkRun {
      * parent writes it only when the child did not. NULL and -1: no report. */
     DtLinkReport *report;
     int report_fd;
-    bool split; /* a protocol child was forked */
+    bool split;   /* a protocol child was forked */
     bool managed; /* --managed: the helper applies DNS, progress goes to the hooks */
     /* The counters of a link without a DtSession (dial-up), for --managed's STATS; NULL:
      * ask run->session. */

@@ -166,8 +166,8 @@ dt_link_profile_from_variant_data(DtLinkProfile *lp, const void *data, size_t le
     if (p->dial_first && !first)
         return fail(why, why_size, "%s: [Profile] DialFirst: %s", origin,
                     "the dial-up profile to bring up first is not included");
-    if (first && (!p->dial_first || first->type != DT_PROFILE_TYPE_DIALUP ||
-                  !first->id || g_ascii_strcasecmp(first->id, p->dial_first) != 0))
+    if (first && (!p->dial_first || first->type != DT_PROFILE_TYPE_DIALUP || !first->id ||
+                  g_ascii_strcasecmp(first->id, p->dial_first) != 0))
         return fail(why, why_size, "%s: [Profile] DialFirst: %s", origin,
                     "the nested profile is not the dial-up profile DialFirst names");
     if (link_profile_from_profile(lp, p, origin, why, why_size) < 0)

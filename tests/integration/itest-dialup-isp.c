@@ -7,9 +7,12 @@
  * authentication, IPCP handing out 10.77.0.2 (ours 10.77.0.1, DNS 10.77.0.53), and it answers
  * ICMP echo requests to 10.77.0.1. --drop-after-pings N closes the master after N answered pings
  * (the carrier drops mid-call); --terminate-after-pings N sends LCP Terminate-Request instead.
+ * --tun NAME makes it a router as well: a TUN of that name (in the ISP's namespace; the test
+ * gives it 10.77.0.1 peer 10.77.0.2) carries every other IPv4 datagram each way, so that a
+ * PPTP server behind it can be reached over the dial-up link (DialFirst).
  *
  *   itest-dialup-isp LINK MODE(ok|busy|no-carrier) AUTH(pap|chap|mschap|mschapv2) USER PASSWORD
- *                    [--drop-after-pings N | --terminate-after-pings N]
+ *                    [--drop-after-pings N | --terminate-after-pings N] [--tun NAME]
  *
  * Prints "ready pty=/dev/pts/N" on stdout once the link may open it, and "isp: …" lines on
  * stderr (lcp-up, auth, ipcp-up, ping, down). Exits 0 when the link closed the line (or after the
@@ -21,10 +24,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -160,10 +166,13 @@ main(int argc, char **argv)
     DtTime until = now_ms() + LIFETIME_MS;
     int slave;
 
-    if (argc != 6 && argc != 8) {
+    const char *tun_name = NULL;
+    int tun = -1;
+
+    if (argc < 6 || (argc - 6) % 2 != 0) {
         fprintf(stderr,
                 "usage: %s LINK MODE AUTH USER PASSWORD [--drop-after-pings N | "
-                "--terminate-after-pings N]\n",
+                "--terminate-after-pings N] [--tun NAME]\n",
                 argv[0]);
         return 2;
     }
@@ -173,13 +182,26 @@ main(int argc, char **argv)
     password = argv[5];
     if (method_from(argv[3], &method) < 0)
         return 2;
-    if (argc == 8) {
-        if (strcmp(argv[6], "--drop-after-pings") == 0)
-            drop_after = (unsigned)atoi(argv[7]);
-        else if (strcmp(argv[6], "--terminate-after-pings") == 0)
-            terminate_after = (unsigned)atoi(argv[7]);
+    for (int a = 6; a + 1 < argc; a += 2) {
+        if (strcmp(argv[a], "--drop-after-pings") == 0)
+            drop_after = (unsigned)atoi(argv[a + 1]);
+        else if (strcmp(argv[a], "--terminate-after-pings") == 0)
+            terminate_after = (unsigned)atoi(argv[a + 1]);
+        else if (strcmp(argv[a], "--tun") == 0)
+            tun_name = argv[a + 1];
         else
             return 2;
+    }
+    if (tun_name) {
+        struct ifreq ifr;
+        memset(&ifr, 0, sizeof ifr);
+        ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+        snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", tun_name);
+        tun = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+        if (tun < 0 || ioctl(tun, TUNSETIFF, &ifr) < 0) {
+            perror("isp: TUN");
+            return 1;
+        }
     }
 
     master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -210,7 +232,7 @@ main(int argc, char **argv)
         perror("itest-dialup-isp: ptsname_r");
         return 1;
     }
-    printf("ready pty=%s\n", pts);
+    printf("ready pty=%s%s%s\n", pts, tun_name ? " tun=" : "", tun_name ? tun_name : "");
     fflush(stdout);
 
     if (dt_crypto_new(&crypto) != DT_CRYPTO_OK) {
@@ -221,7 +243,7 @@ main(int argc, char **argv)
     for (;;) {
         DtTime now = now_ms(), deadline = ppp ? dt_ppp_next_deadline(ppp) : DT_TIME_NEVER;
         int timeout = 200;
-        struct pollfd pf = {.fd = master, .events = POLLIN};
+        struct pollfd pf[2] = {{.fd = master, .events = POLLIN}, {.fd = tun, .events = POLLIN}};
         uint8_t buf[4096];
         ssize_t n;
 
@@ -231,8 +253,18 @@ main(int argc, char **argv)
         }
         if (deadline != DT_TIME_NEVER)
             timeout = deadline <= now ? 0 : (int)(deadline - now < 200 ? deadline - now : 200);
-        poll(&pf, 1, timeout);
+        poll(pf, tun >= 0 ? 2 : 1, timeout);
         now = now_ms();
+        /* The router's way in: what the ISP's side sends to the dial-up customer. */
+        for (int k = 0; tun >= 0 && ppp && k < 64; k++) {
+            uint8_t pkt[16 + 2048];
+            ssize_t r = read(tun, pkt + 16, 2048);
+            if (r <= 0)
+                break;
+            size_t h = dt_ppp_write_header(ppp, 0x0021, pkt + 16, 16);
+            if (h)
+                send_frame(pkt + 16 - h, (size_t)r + h, dt_ppp_data_accm(ppp));
+        }
         if (ppp && dt_ppp_next_deadline(ppp) <= now)
             dt_ppp_handle_timeout(ppp, now);
         n = read(master, buf, sizeof buf);
@@ -315,6 +347,12 @@ main(int argc, char **argv)
             if (in.len > 2048)
                 continue;
             memcpy(pkt + 16, f + in.offset, in.len);
+            if (tun >= 0) {
+                /* A router: everything goes on to the ISP's side (its kernel answers pings). */
+                if (write(tun, pkt + 16, in.len) < 0)
+                    fprintf(stderr, "isp: TUN write: %s\n", strerror(errno));
+                continue;
+            }
             if (!make_echo_reply(pkt + 16, in.len))
                 continue;
             size_t h = dt_ppp_write_header(ppp, 0x0021, pkt + 16, 16);
@@ -358,6 +396,8 @@ main(int argc, char **argv)
         }
     }
 out:
+    if (tun >= 0)
+        close(tun);
     if (master >= 0)
         close(master);
     if (slave >= 0)

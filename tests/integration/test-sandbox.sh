@@ -148,7 +148,8 @@ LINK_PID=""
 start_link() {
     : >"$DT_TMP/link.out"
     : >"$DT_TMP/link.err"
-    ip netns exec "$NS_C" env "$@" "$LINK" --standalone "$DT_TMP/profile.conf" \
+    # Through dt_ns_exec: DNS=auto is applied to the test's resolv.conf, never the machine's.
+    "$DT_NS_EXEC" "$NS_C" env "$@" "$LINK" --standalone "$DT_TMP/profile.conf" \
         --password-file "$DT_TMP/password" >"$DT_TMP/link.out" 2>"$DT_TMP/link.err" &
     LINK_PID=$!
 }
