@@ -133,7 +133,26 @@ fill_details(DtStatusWindow *self, DtDBusConnection1 *c, GPtrArray *out)
         g_ptr_array_add(out, g_strdup(_("Nothing negotiated yet.")));
         return;
     }
-    g_ptr_array_add(out, g_strdup(_("Server type: PPTP")));
+    gboolean dialup = g_strcmp0(prop_str(p, "link"), "dialup") == 0;
+    if (dialup) {
+        const char *connect = prop_str(p, "modem-connect");
+        g_ptr_array_add(out, g_strdup(_("Server type: PPP (dial-up)")));
+        if ((s = prop_str(p, "device")))
+            /* Translators: %s is the serial line, such as /dev/ttyUSB0. */
+            g_ptr_array_add(out, g_strdup_printf(_("Modem: %s"), s));
+        if (connect && *connect)
+            /* Translators: %s is the speed the modem reported, such as "115200". */
+            g_ptr_array_add(out, g_strdup_printf(_("Modem connected at %s"), connect));
+    } else {
+        g_ptr_array_add(out, g_strdup(_("Server type: PPTP")));
+    }
+    if ((s = prop_str(p, "dial-up-interface"))) {
+        const char *local = prop_str(p, "dial-up-local-address");
+        /* Translators: the dial-up link a VPN runs over: its interface and the address the
+         * ISP gave. */
+        g_ptr_array_add(out, g_strdup_printf(_("Dialled first: %s, address %s"), s,
+                                             local && *local ? local : "?"));
+    }
     if ((s = prop_str(p, "server")))
         g_ptr_array_add(out, g_strdup_printf(_("Server: %s"), s));
     if (prop_str(p, "server-vendor")) {
@@ -155,7 +174,9 @@ fill_details(DtStatusWindow *self, DtDBusConnection1 *c, GPtrArray *out)
     if ((s = prop_str(p, "local-address")))
         g_ptr_array_add(out, g_strdup_printf(_("Your address: %s"), s));
     if ((s = prop_str(p, "peer-address")))
-        g_ptr_array_add(out, g_strdup_printf(_("Server's address in the tunnel: %s"), s));
+        g_ptr_array_add(out, g_strdup_printf(dialup ? _("The ISP's address: %s")
+                                                    : _("Server's address in the tunnel: %s"),
+                                             s));
     if (g_variant_lookup(p, "dns", "^a&s", &dns) && dns[0]) {
         g_autofree char *joined = g_strjoinv(", ", (char **)dns);
         g_ptr_array_add(out, g_strdup_printf(_("DNS: %s"), joined));

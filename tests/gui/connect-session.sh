@@ -37,7 +37,7 @@ cleanup() {
         for _ in $(seq 100); do kill -0 "${PIDS[i]}" 2>/dev/null || break; sleep 0.05; done
         kill -9 "${PIDS[i]}" 2>/dev/null || true
     done
-    for ns in "$NS_C" "$NS_S"; do
+    for ns in "$NS_C" "$NS_S" ${NS_I:-}; do
         pids=$(ip netns pids "$ns" 2>/dev/null || true)
         [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
         ip netns del "$ns" 2>/dev/null || true
@@ -138,6 +138,29 @@ PIDS+=($!)
 export DT_GUI_SERVER_PID=$! # for test-connect.py's server crash; never a machine-wide pkill
 wait_for 100 grep -q "event=listen" "$TMP/server.log" || fail "dialtone-server did not start"
 
+# DT_GUI_ISP=itest-dialup-isp: a fake modem and ISP on a pty as well, routing into a third
+# namespace where a second dialtone-server listens on 10.77.0.1 — the article's two stacked
+# profiles (DialFirst). Exports DT_GUI_ISP_PTY and DT_GUI_ISP_PASSWORD.
+if [ -n "${DT_GUI_ISP:-}" ]; then
+    NS_I="app-isp-$$"
+    ISP_TUN="appisp$$"
+    ISP_TUN=${ISP_TUN:0:15}
+    export DT_GUI_ISP_PASSWORD="isp-Pw-Gui4"
+    ip netns add "$NS_I"
+    ip -n "$NS_I" link set lo up
+    ip netns exec "$NS_I" "$DT_GUI_ISP" "$TMP/ttyModem" ok mschapv2 bob "$DT_GUI_ISP_PASSWORD" \
+        --tun "$ISP_TUN" >"$TMP/isp.out" 2>"$TMP/isp.log" &
+    PIDS+=($!)
+    wait_for 100 grep -q '^ready pty=/dev/' "$TMP/isp.out" || fail "the fake ISP did not start"
+    export DT_GUI_ISP_PTY=$(sed -n 's/^ready pty=\([^ ]*\).*/\1/p' "$TMP/isp.out")
+    ip -n "$NS_I" addr add 10.77.0.1 peer 10.77.0.2 dev "$ISP_TUN"
+    ip -n "$NS_I" link set "$ISP_TUN" up
+    sed 's/^Listen=192.0.2.1$/Listen=10.77.0.1/' "$TMP/server.conf" >"$TMP/isp-server.conf"
+    ip netns exec "$NS_I" "$SERVER" --config "$TMP/isp-server.conf" 2>"$TMP/isp-server.log" &
+    PIDS+=($!)
+    wait_for 100 grep -q "event=listen" "$TMP/isp-server.log" || fail "the second dialtone-server did not start"
+fi
+
 # The helper in its own mount namespace: whatever it does to /etc/resolv.conf lands in
 # this temporary file.
 printf 'nameserver 192.0.2.53\n' >"$TMP/resolv.conf"
@@ -155,6 +178,14 @@ if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ "$rc" -ne 130 ]; then
     tail -n 40 "$TMP/helper.log"
     echo "--- server log"
     tail -n 20 "$TMP/server.log"
+    if [ -n "${DT_GUI_ISP:-}" ]; then
+        echo "--- fake ISP log"
+        tail -n 20 "$TMP/isp.log"
+        echo "--- second server log"
+        tail -n 20 "$TMP/isp-server.log"
+    fi
 fi
 grep -q "$DT_GUI_PASSWORD" "$TMP/helper.log" "$TMP/server.log" && fail "a log holds the password"
+[ -z "${DT_GUI_ISP_PASSWORD:-}" ] || ! grep -q "$DT_GUI_ISP_PASSWORD" "$TMP/helper.log" ||
+    fail "the helper's log holds the dial-up password"
 exit "$rc"
