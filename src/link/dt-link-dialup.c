@@ -449,15 +449,22 @@ on_ipcp_up(Du *du, const DtIpcpNegotiated *n)
         ip.routes = run->profile.routes;
         ip.n_routes = run->profile.n_routes;
     }
-    if (dt_link_netcfg_apply(&run->netcfg, &ip, &err) < 0) {
+    bool refused = false;
+    int rc = run->sandbox ? dt_link_sandbox_apply_ip(run->sandbox, &ip, n->dns, &refused, &err)
+                          : dt_link_netcfg_apply(&run->netcfg, &ip, &err);
+    if (rc < 0) {
+        DtReason why = refused ? DT_REASON_ADDRESS_REFUSED : DT_REASON_INTERNAL;
         dt_log("stage=network error=\"%s\"", err.message);
         snprintf(run->message, sizeof run->message, "%s", err.message);
-        run->reason = DT_REASON_INTERNAL;
+        run->reason = why;
         du->closing = true;
         du->close_bound = dt_io_now() + DISCONNECT_BOUND_MS;
-        dt_ppp_close(du->ppp, DT_REASON_INTERNAL, dt_io_now());
+        dt_ppp_close(du->ppp, why, dt_io_now());
         return;
     }
+    if (run->sandbox && run->sandbox->dns_note[0])
+        dt_log("stage=dns %s=\"%s\"", run->sandbox->dns_applied ? "via" : "error",
+               run->sandbox->dns_note);
     du->network_up = true;
     dt_log("stage=network-up tun=%s local=%s peer=%s mtu=%u", run->tun.name,
            dt_inet_to_string(&ip.local, a), ip.peer.family ? dt_inet_to_string(&ip.peer, b) : "-",
@@ -778,6 +785,83 @@ hang_up(Du *du)
     dt_log("stage=line closed=yes lock=released");
 }
 
+/* Forks the protocol child (dt-link-sandbox.h) once the TUN and the line are open: the modem
+ * dialogue and PPP run there, without privileges; this side applies the addresses (and DNS
+ * for a standalone link) the child asks for and, when the child has ended, hangs up, unlocks
+ * and closes the line. Returns 0 in the child, 1 in the parent once the child has ended
+ * (*status set), -1 when there is no child (*status set). */
+static int
+split(Du *du, DtLinkSandbox *sb, int *status)
+{
+    DtLinkRun *run = du->run;
+    char why[DT_LINK_SANDBOX_MESSAGE_MAX];
+    bool lower = run->options->lower_link;
+    int rc;
+
+    if (dt_link_sandbox_init(sb, why, sizeof why) < 0) {
+        *status = fail_with(run, DT_EXIT_OTHER, "%s", why);
+        return -1;
+    }
+    sb->netcfg = &run->netcfg;
+    sb->ifindex = run->tun.ifindex;
+    /* Under a DialFirst tunnel the tunnel decides where traffic goes (and whose DNS). */
+    sb->default_route = !lower && run->profile.default_route;
+    sb->routes = lower ? NULL : run->profile.routes;
+    sb->n_routes = lower ? 0 : run->profile.n_routes;
+    sb->profile = run->managed || lower ? NULL : &run->profile; /* --managed: the helper's */
+    sb->ifname = run->tun.name;
+    sb->serial = true;
+    rc = dt_link_sandbox_fork(sb, why, sizeof why);
+    run->split = rc >= 0 || sb->in_child;
+    if (sb->in_child) {
+        if (rc < 0) {
+            dt_log("stage=sandbox error=\"%s\"", why);
+            dt_link_sandbox_exit(sb, DT_EXIT_OTHER, DT_REASON_INTERNAL, why);
+        }
+        /* Only the parent changes the network: the rtnetlink socket goes, undoing nothing. */
+        dt_netconf_free(run->netcfg.nc);
+        run->netcfg.nc = NULL;
+        run->netcfg.n_added = 0;
+        run->netcfg_ready = false;
+        run->sandbox = sb;
+        return 0;
+    }
+    if (rc < 0) {
+        *status = fail_with(run, DT_EXIT_OTHER, "%s", why);
+        return -1;
+    }
+    /* The parent needs no password and no loop; it keeps the line (to hang up), its lock and
+     * the TUN (so the device outlives the child until the routes are gone). */
+    dt_link_secret_clear(&run->secret);
+    if (run->loop_ready)
+        dt_loop_clear(&run->loop);
+    run->loop_ready = false;
+    *status =
+        dt_link_sandbox_serve(sb, run->sigfd, &run->reason, run->message, sizeof run->message);
+    if (run->reason == DT_REASON_LOCAL_REQUEST)
+        run->stop_requested = true;
+    dt_link_sandbox_clear(sb);
+    return 1;
+}
+
+/* Why it ended, for the helper and for a DialFirst parent (one line, no line ends). */
+static void
+report_down(DtLinkRun *run)
+{
+    char msg[sizeof run->message];
+
+    if (run->reason == DT_REASON_NONE && !run->message[0])
+        return;
+    snprintf(msg, sizeof msg, "%s", run->message);
+    for (char *c = msg; *c; c++)
+        if (*c == '\n' || *c == '\r')
+            *c = ' ';
+    if (run->options->ready_fd > 0)
+        dprintf(run->options->ready_fd, "down reason=%d %s\n", (int)run->reason, msg);
+    if (run->hooks && run->hooks->down)
+        run->hooks->down(run, run->reason, msg, 0, 0, run->hooks->user);
+}
+
 int
 dt_link_dialup_run(DtLinkRun *run)
 {
@@ -785,6 +869,7 @@ dt_link_dialup_run(DtLinkRun *run)
     DtSerialConfig sc = {.path = d->device, .speed = d->speed, .hw_flow = d->hw_flow};
     DtTunConfig tc = {.name = run->options->tun_name, .mtu = run->profile.policy.mtu};
     DtIoError err;
+    DtLinkSandbox sb;
     Du *du;
     int status, rc;
 
@@ -836,6 +921,10 @@ dt_link_dialup_run(DtLinkRun *run)
            du->serial.lock_path[0] ? du->serial.lock_path : "none", (unsigned)du->serial.speed,
            du->serial.hw_flow ? "hardware" : "none");
 
+    rc = split(du, &sb, &status);
+    if (rc != 0)
+        goto out; /* the parent, after the child; or no child at all */
+
     du->w_line = (DtLoopWatch){.fd = du->serial.fd, .events = EPOLLIN, .func = line_cb, .user = du};
     du->w_sig = (DtLoopWatch){.fd = run->sigfd, .events = EPOLLIN, .func = sig_cb, .user = du};
     if (dt_loop_add(&run->loop, &du->w_line, &err) < 0 ||
@@ -847,6 +936,15 @@ dt_link_dialup_run(DtLinkRun *run)
     if (run->hooks && run->hooks->loop_ready && run->hooks->loop_ready(run, run->hooks->user) < 0) {
         status = fail_with(run, DT_EXIT_OTHER, "Cannot watch the helper's socket");
         goto out;
+    }
+    {
+        /* Everything is open: from here on the filter allows only the running link's calls. */
+        char why[DT_LINK_SANDBOX_MESSAGE_MAX];
+        if (dt_link_sandbox_lock(run->sandbox, &run->loop, why, sizeof why) < 0) {
+            run->reason = DT_REASON_INTERNAL;
+            status = fail_with(run, DT_EXIT_OTHER, "%s", why);
+            goto out;
+        }
     }
     dt_log("stage=dial command=%s%s", d->dial_command, d->phone);
     du_stage(du, "dialling");
@@ -878,18 +976,13 @@ dt_link_dialup_run(DtLinkRun *run)
 out:
     run->get_stats = NULL;
     run->stats_user = NULL;
-    if (run->reason != DT_REASON_NONE || run->message[0]) {
-        /* Why it ended, for the helper and for a DialFirst parent (one line, no line ends). */
-        char msg[sizeof run->message];
-        snprintf(msg, sizeof msg, "%s", run->message);
-        for (char *c = msg; *c; c++)
-            if (*c == '\n' || *c == '\r')
-                *c = ' ';
-        if (run->options->ready_fd > 0)
-            dprintf(run->options->ready_fd, "down reason=%d %s\n", (int)run->reason, msg);
-        if (run->hooks && run->hooks->down)
-            run->hooks->down(run, run->reason, msg, 0, 0, run->hooks->user);
+    if (run->sandbox) {
+        /* The protocol child: the last frames out; the parent hangs up (DTR, the lock). */
+        flush_line(du);
+        dt_link_report_finish(run);
+        dt_link_sandbox_exit(run->sandbox, status, run->reason, run->message);
     }
+    report_down(run);
     if (du->line_watched)
         dt_loop_remove(&run->loop, &du->w_line, NULL);
     hang_up(du);

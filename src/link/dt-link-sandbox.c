@@ -334,7 +334,7 @@ add_rule(scmp_filter_ctx ctx, int nr, unsigned n_args, const struct scmp_arg_cmp
 }
 
 static int
-build_filter(scmp_filter_ctx ctx)
+build_filter(scmp_filter_ctx ctx, const DtLinkSandbox *sb)
 {
     int rc;
 
@@ -358,7 +358,13 @@ build_filter(scmp_filter_ctx ctx)
         return rc;
     /* isatty() (GLib's log writer asks before colouring): TCGETS and nothing else. */
     struct scmp_arg_cmp tcgets = SCMP_A1(SCMP_CMP_EQ, TCGETS, 0);
-    return add_rule(ctx, SCMP_SYS(ioctl), 1, &tcgets);
+    rc = add_rule(ctx, SCMP_SYS(ioctl), 1, &tcgets);
+    if (rc < 0 || !sb->serial)
+        return rc;
+    /* A dial-up link watches DCD from CONNECT on: CLOCAL off on its serial line, a TCSETS.
+     * Nothing else about the line (DTR, the lock, the speed) is the child's to change. */
+    struct scmp_arg_cmp tcsets = SCMP_A1(SCMP_CMP_EQ, TCSETS, 0);
+    return add_rule(ctx, SCMP_SYS(ioctl), 1, &tcsets);
 }
 
 static void
@@ -407,7 +413,7 @@ dt_link_sandbox_lock(DtLinkSandbox *sb, DtLoop *loop, char *why, size_t why_size
     if (rc == 0)
         rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
     if (rc == 0)
-        rc = build_filter(ctx);
+        rc = build_filter(ctx, sb);
     if (rc == 0)
         rc = seccomp_load(ctx);
     seccomp_release(ctx);

@@ -48,7 +48,8 @@ typedef struct DtLinkSandbox {
     const DtLinkProfile *profile; /* its DNS= policy, applied by the parent (NULL: no DNS, as
                                    * for --managed, where the helper applies it) */
     const char *ifname;           /* our TUN's name, for DNS */
-    DtLinkDns *dns;               /* parent: what it applied; reverted when the child ends */
+    bool serial;    /* a dial-up link: the child may also set its serial line's termios */
+    DtLinkDns *dns; /* parent: what it applied; reverted when the child ends */
     /* Child, after dt_link_sandbox_apply_ip(): what the parent did with DNS. */
     bool dns_applied;
     char dns_note[256]; /* how ("systemd-resolved") when applied, else why not ("": nothing) */

@@ -97,7 +97,8 @@ start_isp() {
 start_link() {
     : >"$DT_TMP/link.out"
     : >"$DT_TMP/link.err"
-    ip netns exec "$NS" "$LINK" --standalone "$DT_TMP/isp.conf" --password-file \
+    # Through dt_ns_exec: the link applies DNS=auto to the test's resolv.conf.
+    "$DT_NS_EXEC" "$NS" "$LINK" --standalone "$DT_TMP/isp.conf" --password-file \
         "$DT_TMP/password" --interface "$TUN" ${REPORT:+--report "$REPORT"} \
         >"$DT_TMP/link.out" 2>"$DT_TMP/link.err" &
     LINK_PID=$!
@@ -176,6 +177,14 @@ for auth in pap chap mschapv2; do
         show
         dt_fail "$auth: not the DNS IPCP gave"
     }
+    [ "$(grep '^nameserver' "$DT_TMP/resolv.conf")" = "nameserver 10.77.0.53" ] ||
+        dt_fail "$auth: the ISP's DNS is not applied: $(cat "$DT_TMP/resolv.conf")"
+    # The modem dialogue and PPP ran in the unprivileged, seccomp-filtered child.
+    child=$(pgrep -P "$LINK_PID" | head -n1)
+    [ -n "$child" ] && grep -q '^Seccomp:[[:space:]]*2' "/proc/$child/status" &&
+        [ "$(awk '/^Uid:/ { print $2 }' "/proc/$child/status")" != 0 ] &&
+        grep -q '^CapEff:[[:space:]]*0*$' "/proc/$child/status" ||
+        dt_fail "$auth: the dial-up protocol does not run sandboxed (child ${child:-none})"
     ip -n "$NS" -4 addr show dev "$TUN" | grep -q 'inet 10.77.0.2 peer 10.77.0.1/32' ||
         dt_fail "$auth: the TUN lacks the negotiated address"
     ip -n "$NS" route show 198.18.77.0/24 | grep -q "dev $TUN" ||
@@ -189,6 +198,7 @@ for auth in pap chap mschapv2; do
     expect_exit "$auth" 0 'stage=down reason=local-request'
     grep -q 'stage=hangup' "$DT_TMP/link.err" || dt_fail "$auth: no hang-up"
     check_clean "$auth"
+    dt_resolv_restored "$auth"
     # --report (issue 9): the PPP exchange over the serial line, the password nowhere.
     r="$DT_TMP/report-$auth.pcapng"
     [ -s "$r" ] || dt_fail "$auth: no report written"

@@ -219,6 +219,13 @@ for st in dialling line-up lcp-up authenticated network-up; do
 done
 grep -q 'stage=connected connect=' "$DT_TMP/monitor" || dt_fail "dial-up: the modem's CONNECT is not in the LogLine signals"
 [ -e "$LOCK" ] || dt_fail "dial-up: no UUCP lock while the line is in use"
+# The worker's protocol child (the modem dialogue and PPP) runs unprivileged under seccomp.
+WORKER=$(pgrep -P "$HELPER_PID" | head -n1)
+CHILD=$(pgrep -P "${WORKER:-0}" | head -n1)
+[ -n "$CHILD" ] && grep -q '^Seccomp:[[:space:]]*2' "/proc/$CHILD/status" &&
+    [ "$(awk '/^Uid:/ { print $2 }' "/proc/$CHILD/status")" != 0 ] ||
+    dt_fail "dial-up: the worker's protocol child is not sandboxed (worker ${WORKER:-none})"
+echo "ok: the dial-up link's protocol runs in an unprivileged, seccomp-filtered child"
 stop_watch
 "$CTL" disconnect "$CONN" >"$DT_TMP/out" 2>"$DT_TMP/err" || dt_fail "dial-up disconnect: $(cat "$DT_TMP/err")"
 grep -q 'state=disconnected' "$DT_TMP/out" || dt_fail "dial-up: $(cat "$DT_TMP/out")"
