@@ -194,6 +194,13 @@ check_rejects(bool quiet)
         g_assert_cmpmem(buf + 10, m - 10, in + 4, n - 4);
         g_assert_cmpuint(count_logs(p, "protocol-reject-sent"), ==, expected ? 0 : 1);
     }
+    /* Windows' LCP Identification after LCP opens (PROTOCOL.md §9.1): silently ignored by
+     * the generic path, so no quirk is needed for it. */
+    static const uint8_t ident[] = {0, 0, 0, 0, 'M', 'S', 'R', 'A', 'S', 'V', '5', '.', '2', '0'};
+    size_t n = frame(in, 0xC021, 12, 0x50, ident, sizeof(ident));
+    g_assert_cmpint(dt_ppp_input(p, in, n, 3000, NULL), ==, DT_PPP_INPUT_CONTROL);
+    g_assert_cmpuint(next_frame(p, buf), ==, 0);
+    g_assert_cmpuint(count_logs(p, ""), ==, 0);
     DtPppStats st = dt_ppp_stats(p);
     g_assert_cmpuint(st.protocol_rejects, ==, quiet ? 1 : 4);
     g_assert_cmpuint(st.quiet_rejects, ==, quiet ? 3 : 0);
