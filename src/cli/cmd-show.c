@@ -80,6 +80,10 @@ dt_ctl_show(int argc, char **argv)
         printf("  Server software:        %s on \"%s\", firmware %u\n",
                *vendor ? vendor : "unnamed", host && *host ? host : "?", firmware);
     }
+    g_autofree const char **quirks = NULL;
+    g_autofree char *quirk_list = NULL;
+    if (p && g_variant_lookup(p, "quirks", "^a&s", &quirks) && quirks && quirks[0])
+        printf("  Server quirks applied:  %s\n", (quirk_list = g_strjoinv(", ", (char **)quirks)));
     if (p) {
         g_variant_lookup(p, "ccp-sent", "&s", &sent);
         g_variant_lookup(p, "ccp-received", "&s", &received);

@@ -483,6 +483,12 @@ dt_ccp_free(DtCcp *c)
     free(c);
 }
 
+void
+dt_ccp_set_prefer_stateful(DtCcp *c, bool prefer)
+{
+    c->cfg.prefer_stateful = prefer;
+}
+
 bool
 dt_ccp_attach(DtCcp *c, DtPpp *p)
 {

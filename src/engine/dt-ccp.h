@@ -83,6 +83,9 @@ void dt_ccp_free(DtCcp *c);
 /* Initialises the automaton with dt_ppp_fsm_owner(p) and attaches it for
  * 0x00FD; before dt_ppp_open.  False when the link's NCP table is full. */
 bool dt_ccp_attach(DtCcp *c, DtPpp *p);
+/* cfg.prefer_stateful, changed before CCP starts (a server quirk learnt from the SCCRP,
+ * dt-quirks.h).  Still only with policy.allow_stateful: the policy is not changed. */
+void dt_ccp_set_prefer_stateful(DtCcp *c, bool prefer);
 
 /* Opened, with the data plane set up. */
 bool dt_ccp_is_up(const DtCcp *c);

@@ -46,6 +46,7 @@ struct DtPpp {
     bool down_reported; /* once per dt_ppp_open */
     bool ncp_check;
     uint16_t fail_protocol;
+    bool quiet_rejects; /* dt_ppp_set_quiet_rejects */
     DtTime now;
 
     DtPppTxSlot tx[DT_PPP_TX_QUEUE];

@@ -1,6 +1,7 @@
 /* dt-ppp.c — one PPP link: lifecycle, queues, demultiplexing and time (RFC
  * 1661 §3).  The phases themselves are in dt-ppp-phase.c. */
 #include "dt-ppp-private.h"
+#include "dt-quirks.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -305,6 +306,13 @@ demux(DtPpp *p, uint16_t proto, const uint8_t *frame, size_t off, size_t len, Dt
         return DT_PPP_INPUT_DROPPED;
     }
     /* §5.7: a protocol we do not implement; only in Opened. */
+    if (p->lcp.fsm.state == DT_FSM_OPENED && p->quiet_rejects &&
+        dt_quirks_is_quiet_protocol(proto)) {
+        /* What this server is known to send (dt-quirks.h): answered, not a surprise. */
+        dt_lcp_send_protocol_reject(&p->lcp, proto, info, len);
+        p->stats.quiet_rejects++;
+        return DT_PPP_INPUT_CONTROL;
+    }
     if (p->lcp.fsm.state == DT_FSM_OPENED) {
         dt_lcp_send_protocol_reject(&p->lcp, proto, info, len);
         /* The first few only: a peer repeating one (IPv6CP retries) or spraying
@@ -449,6 +457,12 @@ dt_ppp_write_header(const DtPpp *p, uint16_t protocol, uint8_t *payload, size_t 
     else
         dt_put_u16(q, protocol);
     return n;
+}
+
+void
+dt_ppp_set_quiet_rejects(DtPpp *p, bool quiet)
+{
+    p->quiet_rejects = quiet;
 }
 
 DtPppPhase

@@ -143,6 +143,7 @@ typedef struct {
     uint64_t malformed;        /* bad framing or packets dropped by a layer */
     uint64_t discarded;        /* well-formed but not acceptable now (NCP not open …) */
     uint64_t protocol_rejects; /* sent for protocols we do not implement */
+    uint64_t quiet_rejects;    /* of those, expected from this server (dt_ppp_set_quiet_rejects) */
     uint64_t tx_dropped;       /* control frames lost to a full queue */
     uint64_t events_dropped;
     uint64_t echo_sent;    /* LCP Echo-Requests sent (keepalive) */
@@ -187,6 +188,12 @@ void dt_ppp_data_sent(DtPpp *p, DtTime now);
 size_t dt_ppp_write_header(const DtPpp *p, uint16_t protocol, uint8_t *payload, size_t headroom);
 /* The ACCM for data frames (the peer's negotiated one, or all ones). */
 uint32_t dt_ppp_data_accm(const DtPpp *p);
+
+/* A server quirk (dt-quirks.h, DT_QUIRK_QUIET_CBCP_BACP): CBCP, BACP and BAP frames still get
+ * their Protocol-Reject (RFC 1661 §5.7), but count as control input the link expected, not as
+ * dropped, and are neither logged one by one nor added to protocol_rejects (quiet_rejects has
+ * them).  Off by default. */
+void dt_ppp_set_quiet_rejects(DtPpp *p, bool quiet);
 
 DtPppPhase dt_ppp_phase(const DtPpp *p);
 const DtLcpNegotiated *dt_ppp_lcp(const DtPpp *p);

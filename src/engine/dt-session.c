@@ -8,6 +8,7 @@
  * call (Call-Clear-Request / Call-Disconnect-Notify), then (client) the
  * control connection.
  */
+#include "dt-quirks.h"
 #include "dt-session-private.h"
 
 #include <stdarg.h>
@@ -440,6 +441,28 @@ record_lcp_cause(DtSession *s)
         record_down(s, l->reason, DT_PPP_PROTO_LCP, l->reason_option, l->message);
 }
 
+/* The SCCRP came, before any LCP: the known quirks of this server (dt-quirks.h), each logged
+ * once.  Only those that change something under this profile's policy, which they never
+ * change. */
+static void
+apply_quirks(DtSession *s, const DtPptpPeerInfo *p)
+{
+    DtQuirks q = dt_quirks_effective(dt_quirks_match(p->vendor, p->firmware), &s->cfg.policy);
+    if (!s->ccp)
+        q &= ~(DtQuirks)DT_QUIRK_PREFER_STATEFUL;
+    s->sum.quirks = q;
+    if (q & DT_QUIRK_QUIET_CBCP_BACP)
+        dt_ppp_set_quiet_rejects(s->ppp, true);
+    if (q & DT_QUIRK_PREFER_STATEFUL)
+        dt_ccp_set_prefer_stateful(s->ccp, true);
+    for (unsigned i = 0; i < DT_QUIRK_COUNT; i++) {
+        DtQuirk k = dt_quirk_nth(i);
+        if (q & k)
+            dt_session_log(s, "layer=session event=quirk-applied quirk=%s firmware=%u what=\"%s\"",
+                           dt_quirk_name(k), p->firmware, dt_quirk_describe(k));
+    }
+}
+
 static void
 handle_pptp_event(DtSession *s, const DtPptpEvent *ev)
 {
@@ -450,6 +473,7 @@ handle_pptp_event(DtSession *s, const DtPptpEvent *ev)
             const DtPptpPeerInfo *p = dt_pptp_ctrl_peer(s->ctrl);
             dt_session_log(s, "layer=pptp event=control-up host=\"%s\" vendor=\"%s\"", p->host_name,
                            p->vendor);
+            apply_quirks(s, p);
         }
         break;
     case DT_PPTP_EVENT_CALL_UP:

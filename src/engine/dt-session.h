@@ -191,6 +191,8 @@ typedef struct {
     uint16_t peer_mru;
     uint16_t path_mtu;
     uint16_t mtu;
+    /* Client: the server quirks applied when its SCCRP came (dt-quirks.h, DT_QUIRK_* bits). */
+    uint32_t quirks;
 } DtSessionSummary;
 
 /* Why the session ended: the first meaningful cause recorded wins.  The

@@ -13,6 +13,7 @@
 #include "dt-link-exit.h"
 #include "dt-link-standalone.h"
 #include "dt-log.h"
+#include "dt-quirks.h"
 #include "dt-session-config.h"
 
 #include <arpa/inet.h>
@@ -252,6 +253,13 @@ send_up(Managed *m, DtLinkRun *run, const DtSessionSummary *s)
         g_variant_builder_add(&b, "{sv}", "server-firmware", g_variant_new_uint32(peer->firmware));
     }
     add_lower(&b, run);
+    /* The quirks the engine applied for this server (dt-quirks.h), by their short names. */
+    GVariantBuilder quirks;
+    g_variant_builder_init(&quirks, G_VARIANT_TYPE_STRING_ARRAY);
+    for (unsigned i = 0; i < DT_QUIRK_COUNT; i++)
+        if (s->quirks & dt_quirk_nth(i))
+            g_variant_builder_add(&quirks, "s", dt_quirk_name(dt_quirk_nth(i)));
+    g_variant_builder_add(&b, "{sv}", "quirks", g_variant_builder_end(&quirks));
     send_frame(m, DT_MANAGED_UP, g_variant_builder_end(&b));
 }
 

@@ -16,8 +16,11 @@
 # "survived", ignore the attack, come up (with the name servers the table lists in resolv.conf,
 # and answering pings through the tunnel where it says so), and exit 0 on SIGTERM. Every case
 # also: no sanitizer report (lib.sh), a bounded wait (20 s), nothing the client must drop answered
-# (event=unsafe in the server's log), and nothing left in the client namespace (no TUN, no proto
-# 68 route, no address from the offer, resolv.conf as it was).
+# (event=unsafe in the server's log), nothing the case needs left unanswered (event=wrong), the
+# server quirks the table lists for the vendor its SCCRP claims logged as applied and no others
+# (dt-quirks.h; none for the rest), and nothing left in the client namespace (no TUN, no proto
+# 68 route, no address from the offer, resolv.conf as it was). The quirk-* cases that come up
+# must also count no error, and Protocol-Reject CBCP quietly exactly when quiet-cbcp-bacp applies.
 source "$(dirname "$0")/lib.sh" "$1"
 LINK=${2:?}
 SERVER=${3:?}
@@ -82,9 +85,9 @@ nothing_left() {
 nameservers() { sed -n 's/^nameserver[[:space:]]*//p' "$DT_TMP/resolv.conf" | paste -sd, -; }
 
 N=0
-run_case() { # NAME EXPECT STATUS REASON DNS PING WHAT...
-    local name=$1 expect=$2 want=$3 reason=$4 dns=$5 ping=$6 rc=0 got
-    shift 6
+run_case() { # NAME EXPECT STATUS REASON DNS PING QUIRKS WHAT...
+    local name=$1 expect=$2 want=$3 reason=$4 dns=$5 ping=$6 quirks=$7 rc=0 got
+    shift 7
     local what="$*" err="$DT_TMP/link-$1.err"
     show() { cat "$err" "$DT_TMP/server.log" >&2; }
     : >"$DT_TMP/server.log"
@@ -158,13 +161,28 @@ run_case() { # NAME EXPECT STATUS REASON DNS PING WHAT...
         show
         dt_fail "$name: $(grep -m1 "event=unsafe" "$DT_TMP/server.log")"
     fi
+    if grep -q "event=wrong" "$DT_TMP/server.log"; then
+        show
+        dt_fail "$name: $(grep -m1 "event=wrong" "$DT_TMP/server.log")"
+    fi
+    got=$(sed -n 's/.*event=quirk-applied quirk=\([a-z-]*\) .*/\1/p' "$err" | paste -sd, -)
+    [ "${got:--}" = "$quirks" ] || { show; dt_fail "$name: quirks applied \"${got:--}\", want \"$quirks\""; }
+    if [ "$expect" = survived ] && [ "${name#quirk-}" != "$name" ]; then
+        grep -q "stage=stats .* errors=0 " "$err" || { show; dt_fail "$name: errors counted"; }
+        case "$name:$quirks" in
+        *-cbcp:*quiet-cbcp-bacp*)
+            ! grep -q "protocol-reject-sent protocol=0xc029" "$err" || { show; dt_fail "$name: CBCP rejected loudly"; } ;;
+        *-cbcp:*)
+            grep -q "protocol-reject-sent protocol=0xc029" "$err" || { show; dt_fail "$name: CBCP not rejected generically"; } ;;
+        esac
+    fi
     nothing_left "$name"
     printf '== %-28s %-8s exit %-2d reason=%-18s (%s)\n' "$name" "$expect" "$rc" "$reason" "$what"
     N=$((N + 1))
 }
 
 SKIPPED=0
-while read -r -u 3 name expect status reason dns ping known what; do
+while read -r -u 3 name expect status reason dns ping known quirks what; do
     if [ $# -gt 0 ]; then
         case " $* " in *" $name "*) ;; *) continue ;; esac
     elif [ "$known" != - ]; then
@@ -175,10 +193,10 @@ while read -r -u 3 name expect status reason dns ping known what; do
         continue
     fi
     if [ "$known" = slow ]; then
-        WAIT_TRIES=1800 DT_HOSTILE_LIFETIME=95 run_case "$name" "$expect" "$status" "$reason" "$dns" "$ping" "$what"
+        WAIT_TRIES=1800 DT_HOSTILE_LIFETIME=95 run_case "$name" "$expect" "$status" "$reason" "$dns" "$ping" "$quirks" "$what"
         continue
     fi
-    run_case "$name" "$expect" "$status" "$reason" "$dns" "$ping" "$what"
+    run_case "$name" "$expect" "$status" "$reason" "$dns" "$ping" "$quirks" "$what"
 done 3< <(python3 "$HOSTILE" --list)
 
 # The other way round: hostile/hostile-client.py against dialtone-server. Each attack on its own

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """hostile-server.py — a scripted PPTP/PPP server (PAC, authenticator) that misbehaves on purpose.
 
-    hostile-server.py --list                      the table: NAME EXPECT STATUS REASON DNS PING KNOWN WHAT
+    hostile-server.py --list                      the table: NAME EXPECT STATUS REASON DNS PING KNOWN QUIRKS WHAT
     hostile-server.py CASE LISTEN-ADDR LOG-FILE   serve one connection, attacking as CASE says
 
 It speaks just enough PPTP (RFC 2637: SCCRP, OCRP, GRE) and PPP (RFC 1661 LCP, RFC 2759
@@ -19,7 +19,11 @@ client through the tunnel (MPPE both ways) and logs event=echo-reply when the an
 driver waits for it. Any event=unsafe line in the log (the client answered what it must drop)
 fails the case. KNOWN "finding": the client fails this case today (FINDINGS); the driver runs
 it only when named on its command line; "slow" likewise, for cases that wait out one of the
-client's own timeouts.
+client's own timeouts. QUIRKS: the server quirks (dt-quirks.h) the client must log as applied
+for the vendor and firmware this case's SCCRP claims, comma-separated, "-" for none (every other
+case claims "hostile-vendor", which has none). Any event=wrong line in the log (the client did
+not answer as the case needs: a Protocol-Reject missing, options rejected over several rounds)
+fails the case too.
 """
 import hashlib
 import os
@@ -104,7 +108,26 @@ CASES = [
     ("ipcp-dns-loopback", "survived", 0, "local-request", ORIG_DNS, "no", "IPCP Nak: DNS 127.0.0.53 and 127.1.2.3"),
     ("ipcp-dns-multicast", "survived", 0, "local-request", ORIG_DNS, "no", "IPCP Nak: DNS 224.0.0.251 and 239.255.255.250"),
     ("ipcp-dns-mixed", "survived", 0, "local-request", DNS[1], "no", "IPCP Nak: DNS 127.0.0.1 and a good one (only the good one applied)"),
+    ("quirk-ms-cbcp", "survived", 0, "local-request", GOOD_DNS, "yes", "vendor Microsoft: LCP callback+MRRU+ED, then CBCP, BACP, BAP (quiet Protocol-Rejects)"),
+    ("quirk-other-cbcp", "survived", 0, "local-request", GOOD_DNS, "yes", "the same from an unknown vendor: generic Protocol-Rejects, no quirk"),
+    ("quirk-nt4-stateful", "survived", 0, "local-request", GOOD_DNS, "yes", "vendor Microsoft Windows NT, firmware 1381: rejects a stateless MPPE request, acks stateful"),
+    ("quirk-stateless-refused", "refused", 4, "mppe-refused", "-", "no", "the same server under an unknown vendor: the client asks stateless, MPPE is refused"),
 ]
+# The SCCRP's vendor and firmware per case (RFC 2637 2.2); others: "hostile-vendor", 1.
+VENDORS = {
+    "quirk-ms-cbcp": (b"Microsoft", 3790),
+    "quirk-nt4-stateful": (b"Microsoft Windows NT", 1381),
+    "quirk-stateless-refused": (b"hostile-vendor", 1381),
+}
+# The quirks the client must apply (dt-quirks.h), for --list.
+QUIRKS = {"quirk-ms-cbcp": "quiet-cbcp-bacp", "quirk-nt4-stateful": "quiet-cbcp-bacp,prefer-stateful"}
+# Cases whose LCP request carries Windows' callback (CBCP), MRRU and a null endpoint
+# discriminator until the client rejects them, and that send CBCP, BACP and BAP once LCP is up.
+MS_LCP = {"quirk-ms-cbcp", "quirk-other-cbcp"}
+# Cases that reject a request for stateless MPPE, as old Windows NT RAS is said to mishandle it.
+NO_STATELESS = {"quirk-nt4-stateful", "quirk-stateless-refused"}
+MS_LCP_OPTS = b"\x0d\x03\x06" + b"\x11\x04\x05\xdc" + b"\x13\x03\x00"
+PROTO_CBCP, PROTO_BACP, PROTO_BAP = 0xC029, 0xC02B, 0xC02D
 # Cases the client currently fails: --list marks them "finding" and the driver runs them only
 # when named, with the expectation unchanged. Empty since dt-fsm.c was fixed for lcp-mru-loop
 # and ipcp-peer-loop (a peer re-requesting what was rejected, for ever) and lcp-ack-only (every
@@ -152,8 +175,8 @@ def ctrl(msg_type, body, length=None, cookie=MAGIC_COOKIE):
     return struct.pack("!HHIHH", n, 1, cookie, msg_type, 0) + body
 
 
-def sccrp_body(result=1):
-    return struct.pack("!HBBIIHH", 0x0100, result, 0, 1, 1, 1, 1) + b"hostile".ljust(64, b"\0") + b"hostile-vendor".ljust(64, b"\0")
+def sccrp_body(result=1, vendor=b"hostile-vendor", firmware=1):
+    return struct.pack("!HBBIIHH", 0x0100, result, 0, 1, 1, 1, firmware) + b"hostile".ljust(64, b"\0") + vendor.ljust(64, b"\0")
 
 
 def ocrp_body(peer_call_id, result=1):
@@ -220,6 +243,8 @@ class Server:
         if case == "ipcp-peer-server-public":
             BAD_PEER[case] = listen
         self.peer_rejected = False
+        self.lcp_rejected = False
+        self.proto_rejected = set()
 
     # -- I/O --
 
@@ -312,7 +337,8 @@ class Server:
         log("ctrl rx type=%d len=%d" % (t, len(m)))
         c = self.case
         if t == 1:  # SCCRQ
-            full = ctrl(2, sccrp_body())
+            vendor, firmware = VENDORS.get(c, (b"hostile-vendor", 1))
+            full = ctrl(2, sccrp_body(vendor=vendor, firmware=firmware))
             if c == "sccrp-truncated":
                 self.send_ctrl(full[:40])
                 self.hang_up()
@@ -409,6 +435,8 @@ class Server:
             opts = struct.pack("!BBH", 1, 4, 0) + opts
         elif c == "lcp-mru-huge":
             opts = struct.pack("!BBH", 1, 4, 65535) + opts
+        elif c in MS_LCP and not self.lcp_rejected:
+            opts = MS_LCP_OPTS + opts
         self.lcp_req = (self.next_id(), opts)
         self.lcp_req_at = time.monotonic()
         self.send_cp(PROTO_LCP, 1, *self.lcp_req)
@@ -456,6 +484,11 @@ class Server:
         elif c == "lcp-protocol-reject":
             self.send_cp(PROTO_LCP, 8, self.next_id(), struct.pack("!H", PROTO_LCP) + b"\x01\x01\x00\x04")
             return False
+        elif c in MS_LCP:
+            # What a Windows RAS server with callback and BAP configured sends (PROTOCOL.md 9.2).
+            self.send_cp(PROTO_CBCP, 1, self.next_id(), b"\x01\x02")  # Callback-Request: no callback
+            self.send_cp(PROTO_BACP, 1, self.next_id(), b"\x01\x06" + os.urandom(4))  # Favored-Peer
+            self.send_cp(PROTO_BAP, 1, self.next_id(), b"\x01\x06\x00\x00\x00\x01")  # Call-Request
         return True
 
     def on_lcp(self, d):
@@ -476,7 +509,15 @@ class Server:
         elif code == 2:  # Configure-Ack
             self.lcp_acked = True
         elif code in (3, 4):  # Nak / Reject of ours: ask again, and in the loop cases the same
+            if code == 4 and c in MS_LCP and not self.lcp_rejected:
+                self.lcp_rejected = True
+                if opts != MS_LCP_OPTS:  # all three in one round, nothing else
+                    log("event=wrong the first Configure-Reject carried %s, not callback+MRRU+ED" % opts.hex())
             self.lcp_request()
+        elif code == 8 and n >= 6:  # Protocol-Reject
+            proto = struct.unpack("!H", d[4:6])[0]
+            self.proto_rejected.add(proto)
+            log("event=protocol-reject protocol=0x%04x" % proto)
         elif code == 5:  # Terminate-Request
             self.send_cp(PROTO_LCP, 6, ident)
             return
@@ -522,8 +563,11 @@ class Server:
     def peer_addr(self):
         return BAD_PEER.get(self.case) or SERVER_TUNNEL_ADDR
 
+    def stateful(self):
+        return self.case.startswith("mppe-stateful") or self.case in NO_STATELESS
+
     def mppe_want(self):
-        return MPPE_S if self.case.startswith("mppe-stateful") else MPPE_H | MPPE_S
+        return MPPE_S if self.stateful() else MPPE_H | MPPE_S
 
     def ccp_opt(self):
         bits = self.mppe_want()
@@ -542,7 +586,11 @@ class Server:
         log("ccp rx code=%d %s" % (code, opts.hex()))
         want = struct.pack("!BBI", 18, 6, self.mppe_want())
         if code == 1:
-            if self.case in ("ccp-offers-nothing", "ccp-offers-everything"):
+            bits = struct.unpack("!I", opts[2:6])[0] if len(opts) >= 6 and opts[0] == 18 else 0
+            if self.case in NO_STATELESS and bits & MPPE_H:
+                log("ccp: a stateless request, rejected")
+                self.send_cp(PROTO_CCP, 4, ident, opts)
+            elif self.case in ("ccp-offers-nothing", "ccp-offers-everything"):
                 self.send_cp(PROTO_CCP, 3, ident, struct.pack("!BBI", 18, 6, 0))
             elif opts == want:
                 self.send_cp(PROTO_CCP, 2, ident, opts)
@@ -598,11 +646,14 @@ class Server:
     def check_up(self):
         if self.data_at or not (self.ccp_acked and self.ccp_acking and self.ipcp_acked and self.ipcp_acking):
             return
-        kind = StatefulMppe if self.case.startswith("mppe-stateful") else Mppe
+        kind = StatefulMppe if self.stateful() else Mppe
         self.tx_mppe = kind(self.master, MAGIC3)  # the server's send key
         self.rx_mppe = kind(self.master, MAGIC2)  # the client's send key
         self.data_at = time.monotonic() + 1.0  # the client applies its address meanwhile
         log("event=network-up")
+        if self.case in MS_LCP:
+            for proto in {PROTO_CBCP, PROTO_BACP, PROTO_BAP} - self.proto_rejected:
+                log("event=wrong protocol 0x%04x was not Protocol-Rejected" % proto)
         if self.case == "cdn-wrong-call-id":
             self.send_ctrl(ctrl(13, cdn_body((OUR_CALL_ID + 1) & 0xFFFF)))
         elif self.case == "ctrl-echo-flood":
@@ -692,7 +743,7 @@ def main():
     if sys.argv[1:] == ["--list"]:
         for name, expect, status, reason, dns, ping, what in CASES:
             known = "finding" if name in FINDINGS else "slow" if name in SLOW else "-"
-            print("%s %s %d %s %s %s %s %s" % (name, expect, status, reason, dns, ping, known, what))
+            print("%s %s %d %s %s %s %s %s %s" % (name, expect, status, reason, dns, ping, known, QUIRKS.get(name, "-"), what))
         return 0
     if len(sys.argv) != 4 or sys.argv[1] not in [c[0] for c in CASES]:
         print(__doc__, file=sys.stderr)
