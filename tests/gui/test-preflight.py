@@ -12,12 +12,16 @@ With three PPTP profiles on disk, through AT-SPI:
      TCP ✗, the later steps not tried, "TCP port 1723 refused" and what to check;
   4. "Lost VPN" (192.0.2.99 on the link, no such host): "TCP port 1723 blocked";
   5. Cancel while "Lost VPN" is being tested: "Test cancelled", dialtonectl is gone;
+  6. "Office VPN" with dialtonectl as nobody, as a user runs it: GRE skipped, "GRE not
+     checked", the other steps and the fingerprint as before;
 and the main window answers AT-SPI while a test runs (the main loop never waits).
 A screenshot of the passed test goes to $DT_GUI_SHOTS.
 """
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 from guilib import (check, click, find, find_app, frame, label_starting, named, sensitive,
@@ -63,10 +67,26 @@ for pid, name, server in (("0b8e7d8c-1c7e-4d2e-9a51-3f0f6c2d9e31", "Office VPN",
 with open(os.path.join(PROFILES, "0b8e7d8c-1c7e-4d2e-9a51-3f0f6c2d9e30.conf"), "w") as f:
     f.write(DIALUP)
 
+# While UNPRIVILEGED exists, dialtonectl runs as nobody (as it does for a user) from a
+# world-readable copy of the profiles, since the session's XDG dirs are root's alone.
+UNPRIVILEGED = os.path.join(WORK, "ctl-unprivileged")
+PUBLIC = tempfile.mkdtemp(prefix="dt-preflight-")
+os.chmod(PUBLIC, 0o755)
+shutil.copytree(os.path.join(CONFIG, "dialtone"), os.path.join(PUBLIC, "dialtone"))
+for d, _dirs, files in os.walk(PUBLIC):
+    os.chmod(d, 0o755)
+    for name in files:
+        os.chmod(os.path.join(d, name), 0o644)
 wrapper = os.path.join(WORK, "dialtonectl-in-ns")
 with open(wrapper, "w") as f:
-    f.write('#!/bin/sh\necho "$$" >>"%s"\nexec ip netns exec "%s" "%s" "$@"\n'
-            % (os.path.join(WORK, "ctl-pids"), NS, CTL))
+    f.write("""#!/bin/sh
+echo "$$" >>"{pids}"
+if [ -e "{flag}" ]; then
+    XDG_CONFIG_HOME="{public}" exec ip netns exec "{ns}" \\
+        setpriv --reuid=65534 --regid=65534 --clear-groups "{ctl}" "$@"
+fi
+exec ip netns exec "{ns}" "{ctl}" "$@"
+""".format(pids=os.path.join(WORK, "ctl-pids"), flag=UNPRIVILEGED, public=PUBLIC, ns=NS, ctl=CTL))
 os.chmod(wrapper, 0o755)
 
 
@@ -190,6 +210,20 @@ try:
     wait_for(gone, "dialtonectl to end")
     check(True, "Cancel ends dialtonectl (pid %d) and says so" % pid)
     close(dialog, "Lost VPN")
+
+    # 6. As a user runs it, without root: GRE is skipped and the dialog says why.
+    open(UNPRIVILEGED, "w").close()
+    dialog = run_test(main, "Office VPN")
+    wait_for(lambda: label_starting(dialog, "GRE not checked"), "GRE not checked", TEST_TIMEOUT)
+    check(step(dialog, "PPTP control connection") == "PPTP control connection: passed" and
+          step(dialog, "GRE (IP protocol 47)") == "GRE (IP protocol 47): skipped",
+          "unprivileged: PPTP passed, %r" % step(dialog, "GRE (IP protocol 47)"))
+    check(label_starting(dialog, "Server software: Dialtone on “dialtone-server”") is not None,
+          "unprivileged: the server's fingerprint")
+    check(label_starting(dialog, "Name lookup, TCP port 1723 and PPTP work. GRE could not be "
+                                 "checked") is not None, "unprivileged: what it means")
+    close(dialog, "Office VPN")
+    os.unlink(UNPRIVILEGED)
     check(proc.poll() is None, "the app still runs")
 finally:
     if proc and proc.poll() is None:
@@ -202,5 +236,6 @@ finally:
         os.path.join(WORK, "app.log")) else ""
     if out:
         print("--- app output\n" + out)
+    shutil.rmtree(PUBLIC, ignore_errors=True)
 
 print("%d checks passed" % guilib.checks)
