@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 #include <libayatana-appindicator/app-indicator.h>
+#include <string.h>
 
 #include "dt-connection-info.h"
 
@@ -24,7 +25,9 @@ struct _DtTray {
     char *error_id; /* the profile whose last connection failed, until it connects again */
     gboolean tx_on, rx_on;
     guint lights_off;
-    GHashTable *last; /* profile Id → guint64[2] last tx/rx bytes */
+    GHashTable *last;    /* profile Id → guint64[2] last tx/rx bytes */
+    GSettings *settings; /* org.dialtone.Dialtone, when its schema is installed */
+    gboolean symbolic;
     char *icon;
     char *title;
 };
@@ -73,18 +76,39 @@ state_description(const char *state)
     return _("Not connected");
 }
 
+gboolean
+dt_tray_icon_style_is_symbolic(DtTrayIconStyle style, const char *current_desktop)
+{
+    static const char *const symbolic_desktops[] = {"gnome", "unity", "budgie", "pantheon"};
+    g_auto(GStrv) desktops = NULL;
+
+    if (style != DT_TRAY_ICON_STYLE_AUTO)
+        return style == DT_TRAY_ICON_STYLE_SYMBOLIC;
+    desktops = g_strsplit(current_desktop ? current_desktop : "", ":", -1);
+    for (guint i = 0; desktops[i]; i++) {
+        g_autofree char *d = g_ascii_strdown(desktops[i], -1);
+        /* "Budgie:GNOME", "ubuntu:GNOME", "GNOME-Classic:GNOME", "Pantheon" */
+        for (gsize j = 0; j < G_N_ELEMENTS(symbolic_desktops); j++)
+            if (strstr(d, symbolic_desktops[j]))
+                return TRUE;
+    }
+    return FALSE;
+}
+
+char *
+dt_tray_icon_name(const char *state, gboolean tx, gboolean rx, gboolean symbolic)
+{
+    gboolean lit = g_str_equal(state, "strong") || g_str_equal(state, "weak");
+    const char *lights = !lit ? "" : tx && rx ? "-txrx" : tx ? "-tx" : rx ? "-rx" : "";
+    return g_strdup_printf("dialtone-%s%s%s", state, lights, symbolic ? "-symbolic" : "");
+}
+
 static void
 update_icon(DtTray *self)
 {
     g_autofree char *summary = NULL;
     const char *state = overall_state(self, &summary);
-    gboolean lit = g_str_equal(state, "strong") || g_str_equal(state, "weak");
-    const char *lights = !lit                         ? ""
-                         : self->tx_on && self->rx_on ? "-txrx"
-                         : self->tx_on                ? "-tx"
-                         : self->rx_on                ? "-rx"
-                                                      : "";
-    g_autofree char *icon = g_strdup_printf("dialtone-%s%s", state, lights);
+    g_autofree char *icon = dt_tray_icon_name(state, self->tx_on, self->rx_on, self->symbolic);
     /* Translators: the tray's title while connected; %s is "MS-CHAP v2 · MPPC · MPPE 128-bit". */
     g_autofree char *title =
         summary ? g_strdup_printf(_("Dialtone: %s"), summary) : g_strdup(_("Dialtone"));
@@ -243,6 +267,22 @@ on_connection_changed_cb(AppIndicator *indicator, gboolean connected, DtTray *se
 }
 
 static void
+read_icon_style(DtTray *self)
+{
+    DtTrayIconStyle style =
+        self->settings ? g_settings_get_enum(self->settings, "tray-icon-style") : 0;
+
+    self->symbolic = dt_tray_icon_style_is_symbolic(style, g_getenv("XDG_CURRENT_DESKTOP"));
+}
+
+static void
+on_settings_changed_cb(GSettings *settings, const char *key, DtTray *self)
+{
+    read_icon_style(self);
+    update_icon(self);
+}
+
+static void
 dt_tray_dispose(GObject *object)
 {
     DtTray *self = DT_TRAY(object);
@@ -258,6 +298,9 @@ dt_tray_dispose(GObject *object)
     self->menu = NULL;
     g_clear_object(&self->connections);
     g_clear_object(&self->list);
+    if (self->settings)
+        g_signal_handlers_disconnect_by_data(self->settings, self);
+    g_clear_object(&self->settings);
     g_clear_pointer(&self->last, g_hash_table_unref);
     G_OBJECT_CLASS(dt_tray_parent_class)->dispose(object);
 }
@@ -291,11 +334,23 @@ dt_tray_new(GApplication *app, DtProfileList *list, DtConnections *connections,
             const char *icon_dir)
 {
     DtTray *self = g_object_new(DT_TYPE_TRAY, NULL);
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default();
+    g_autoptr(GSettingsSchema) schema =
+        source ? g_settings_schema_source_lookup(source, "org.dialtone.Dialtone", TRUE) : NULL;
+    g_autofree char *first_icon = NULL;
 
+    /* Run from the build tree the schema may be missing: then the style is auto. */
+    if (schema && g_settings_schema_has_key(schema, "tray-icon-style")) {
+        self->settings = g_settings_new_full(schema, NULL, NULL);
+        g_signal_connect(self->settings, "changed::tray-icon-style",
+                         G_CALLBACK(on_settings_changed_cb), self);
+    }
+    read_icon_style(self);
+    first_icon = dt_tray_icon_name("idle", FALSE, FALSE, self->symbolic);
     self->app = app;
     self->list = g_object_ref(list);
     self->connections = g_object_ref(connections);
-    self->indicator = app_indicator_new_with_path("dialtone", "dialtone-idle",
+    self->indicator = app_indicator_new_with_path("dialtone", first_icon,
                                                   APP_INDICATOR_CATEGORY_COMMUNICATIONS, icon_dir);
     g_signal_connect(self->indicator, "connection-changed", G_CALLBACK(on_connection_changed_cb),
                      self);

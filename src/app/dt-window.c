@@ -5,6 +5,7 @@
 
 #include "dt-editor.h"
 #include "dt-password.h"
+#include "dt-preflight-dialog.h"
 #include "dt-profile-row.h"
 #include "dt-shortcut.h"
 
@@ -53,6 +54,12 @@ set_action_enabled(DtWindow *self, const char *name, gboolean enabled)
     g_simple_action_set_enabled(G_SIMPLE_ACTION(action), enabled);
 }
 
+static gboolean
+is_pptp(const DtProfile *p)
+{
+    return p->type == DT_PROFILE_TYPE_PPTP && p->pptp.server && *p->pptp.server;
+}
+
 static void
 update_actions(DtWindow *self)
 {
@@ -64,6 +71,7 @@ update_actions(DtWindow *self)
     set_action_enabled(self, "rename", any);
     set_action_enabled(self, "duplicate", any);
     set_action_enabled(self, "delete", any);
+    set_action_enabled(self, "test", any && is_pptp(dt_profile_item_get_profile(item)));
     set_action_enabled(self, "undo-delete", self->deleted != NULL);
 }
 
@@ -382,6 +390,18 @@ create_shortcut_activated(GSimpleAction *action, GVariant *param, gpointer user_
     show_notification(self, msg, FALSE);
 }
 
+/* win.test: the pre-flight check of the selected PPTP profile, in a dialog of its own. */
+static void
+test_activated(GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+    DtWindow *self = DT_WINDOW(user_data);
+    g_autoptr(DtProfileItem) item = ref_selected_item(self);
+
+    if (item && is_pptp(dt_profile_item_get_profile(item)))
+        gtk_window_present(GTK_WINDOW(
+            dt_preflight_dialog_new(GTK_WINDOW(self), dt_profile_item_get_profile(item))));
+}
+
 static const GActionEntry win_actions[] = {
     {"add-pptp", add_pptp_activated, NULL, NULL, NULL, {0}},
     {"add-dialup", add_dialup_activated, NULL, NULL, NULL, {0}},
@@ -390,6 +410,7 @@ static const GActionEntry win_actions[] = {
     {"duplicate", duplicate_activated, NULL, NULL, NULL, {0}},
     {"delete", delete_activated, NULL, NULL, NULL, {0}},
     {"create-shortcut", create_shortcut_activated, NULL, NULL, NULL, {0}},
+    {"test", test_activated, NULL, NULL, NULL, {0}},
     {"undo-delete", undo_delete_activated, NULL, NULL, NULL, {0}},
 };
 

@@ -1,6 +1,7 @@
 /* test-app-models.c — the app's code that needs no display: the serial port
  * listing behind the dial-up device chooser, and DtProfileList, the
- * GListModel behind the main window (items-changed, delete and undo). */
+ * GListModel behind the main window (items-changed, delete and undo), and the tray's icon
+ * names and styles. */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "dt-connection-info.h"
 #include "dt-profile-list.h"
 #include "dt-serial-ports.h"
+#include "dt-tray.h"
 
 static char *
 make_tree(void)
@@ -269,6 +271,74 @@ test_connection_info(void)
     g_assert_cmpstr(d2, ==, "1:02:03");
 }
 
+/* Every name the tray can set names a file of its own in the sources (installed as they are),
+ * in both styles; and the styles differ. */
+static void
+test_tray_icons(void)
+{
+    static const char *const states[] = {"idle", "connecting", "strong", "weak", "error"};
+    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    guint files = 0;
+
+    for (gsize i = 0; i < G_N_ELEMENTS(states); i++) {
+        for (int lights = 0; lights < 4; lights++) {
+            for (int symbolic = 0; symbolic < 2; symbolic++) {
+                g_autofree char *name =
+                    dt_tray_icon_name(states[i], lights & 1, (lights & 2) != 0, symbolic);
+                g_autofree char *file = g_strconcat(name, ".svg", NULL);
+                g_autofree char *path = g_build_filename(DT_SOURCE_ICONDIR, "hicolor", "scalable",
+                                                         "status", file, NULL);
+                g_autofree char *svg = NULL;
+
+                g_assert_true(g_str_has_prefix(name, "dialtone-"));
+                g_assert_cmpint(g_str_has_suffix(name, "-symbolic"), ==, symbolic);
+                g_assert_true(g_file_get_contents(path, &svg, NULL, NULL));
+                /* The symbolic ones in one colour, the coloured ones never in it alone. */
+                g_assert_cmpint(strstr(svg, "#bebebe") != NULL, ==, symbolic);
+                if (!g_hash_table_contains(seen, name))
+                    files++;
+                g_hash_table_add(seen, g_steal_pointer(&name));
+            }
+        }
+    }
+    /* idle, connecting, error without lights; strong and weak with four each: 11 a style. */
+    g_assert_cmpuint(files, ==, 22);
+    /* The lights only while connected. */
+    g_autofree char *idle = dt_tray_icon_name("idle", TRUE, TRUE, FALSE);
+    g_autofree char *weak = dt_tray_icon_name("weak", FALSE, TRUE, TRUE);
+    g_assert_cmpstr(idle, ==, "dialtone-idle");
+    g_assert_cmpstr(weak, ==, "dialtone-weak-rx-symbolic");
+}
+
+static void
+test_tray_icon_style(void)
+{
+    static const struct {
+        DtTrayIconStyle style;
+        const char *desktop;
+        gboolean symbolic;
+    } cases[] = {
+        {DT_TRAY_ICON_STYLE_AUTO, "GNOME", TRUE},
+        {DT_TRAY_ICON_STYLE_AUTO, "ubuntu:GNOME", TRUE},
+        {DT_TRAY_ICON_STYLE_AUTO, "Budgie:GNOME", TRUE},
+        {DT_TRAY_ICON_STYLE_AUTO, "Unity", TRUE},
+        {DT_TRAY_ICON_STYLE_AUTO, "Pantheon", TRUE},
+        {DT_TRAY_ICON_STYLE_AUTO, "GNOME-Classic:GNOME", TRUE},
+        {DT_TRAY_ICON_STYLE_AUTO, "XFCE", FALSE},
+        {DT_TRAY_ICON_STYLE_AUTO, "KDE", FALSE},
+        {DT_TRAY_ICON_STYLE_AUTO, "X-Cinnamon", FALSE},
+        {DT_TRAY_ICON_STYLE_AUTO, "", FALSE},
+        {DT_TRAY_ICON_STYLE_AUTO, NULL, FALSE},
+        {DT_TRAY_ICON_STYLE_COLOR, "GNOME", FALSE},
+        {DT_TRAY_ICON_STYLE_SYMBOLIC, "XFCE", TRUE},
+        {DT_TRAY_ICON_STYLE_SYMBOLIC, NULL, TRUE},
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++)
+        g_assert_cmpint(dt_tray_icon_style_is_symbolic(cases[i].style, cases[i].desktop), ==,
+                        cases[i].symbolic);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -276,5 +346,7 @@ main(int argc, char **argv)
     g_test_add_func("/app/serial-ports", test_serial_ports);
     g_test_add_func("/app/profile-list", test_profile_list);
     g_test_add_func("/app/connection-info", test_connection_info);
+    g_test_add_func("/app/tray-icons", test_tray_icons);
+    g_test_add_func("/app/tray-icon-style", test_tray_icon_style);
     return g_test_run();
 }

@@ -12,7 +12,10 @@ app and, through AT-SPI:
      a pcapng file tshark reads, without the password;
   4. sees the "connected" notification's text on the session bus;
   5. sees the tray item's state over D-Bus: icon, title, lights blinking with traffic
-     through the tunnel, and the menu offering Disconnect;
+     through the tunnel, and the menu offering Disconnect; the tray-icon-style setting (the
+     schema compiled into $DT_GUI_WORK, the real dconf) switches the icon between the
+     coloured and the symbolic telephone while it runs, and every name the tray can set, in
+     both styles, is an icon GTK finds in the item's IconThemePath;
   6. disconnects from the status window: row, notification, tray and the namespace agree;
   7. app.connect by name over D-Bus with no saved password: the prompt; a wrong password
      gives the failed notification with the next step, the row's reason, the tray's error;
@@ -32,7 +35,9 @@ import subprocess
 import sys
 import time
 
-from gi.repository import Gio, GLib
+import gi
+gi.require_version("Gtk", "3.0")
+from gi.repository import Gio, GLib, Gtk  # noqa: E402
 
 from guilib import (check, click, find, find_app, frame, label_starting, named, select_tab,
                     sensitive, set_text, shot, showing, wait_for)
@@ -51,6 +56,19 @@ CONNECT_TIMEOUT = 60.0
 
 bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
 
+# The app's schema, compiled from the sources for the app and gsettings (in addition to the
+# system's schemas); auto picks the coloured icons under this "desktop".
+SCHEMAS = os.path.join(WORK, "schemas")
+os.makedirs(SCHEMAS, exist_ok=True)
+subprocess.run(["glib-compile-schemas", "--strict", "--targetdir", SCHEMAS,
+                os.path.join(HERE, "..", "..", "data")], check=True)
+os.environ["GSETTINGS_SCHEMA_DIR"] = SCHEMAS
+os.environ["XDG_CURRENT_DESKTOP"] = "XFCE"
+# Every state and light the tray shows (dt_tray_icon_name): 11 names a style.
+TRAY_NAMES = ["dialtone-" + s for s in ("idle", "connecting", "error")] + [
+    "dialtone-%s%s" % (s, l) for s in ("strong", "weak") for l in ("", "-tx", "-rx", "-txrx")]
+seen_icons = set()
+
 
 def dbus_get(dest, path, iface, prop):
     r = bus.call_sync(dest, path, "org.freedesktop.DBus.Properties", "Get",
@@ -67,7 +85,27 @@ def tray_item():
 
 def tray_prop(prop):
     name, path = tray_item()
-    return dbus_get(name, "/" + path, "org.kde.StatusNotifierItem", prop)
+    value = dbus_get(name, "/" + path, "org.kde.StatusNotifierItem", prop)
+    if prop == "IconName":
+        seen_icons.add(value)
+    return value
+
+
+def set_icon_style(style):
+    subprocess.run(["gsettings", "set", "org.dialtone.Dialtone", "tray-icon-style", style],
+                   check=True)
+
+
+def check_icon_theme(names):
+    """Each name is a file in the tray's IconThemePath that GTK's icon lookup finds."""
+    theme_path = tray_prop("IconThemePath")
+    theme = Gtk.IconTheme.new()
+    theme.append_search_path(theme_path)
+    for n in sorted(names):
+        f = os.path.join(theme_path, "hicolor", "scalable", "status", n + ".svg")
+        info = theme.lookup_icon(n, 16, 0)
+        check(os.path.isfile(f) and info is not None and info.get_filename() == f,
+              "the icon %s is %s and GTK finds it there" % (n, f))
 
 
 def tray_menu_labels():
@@ -128,6 +166,14 @@ try:
     name, path = wait_for(tray_item, "the tray item registered with the watcher")
     check(tray_prop("IconName") == "dialtone-idle", "the tray shows the idle telephone")
     check(tray_prop("Status") == "Active", "the tray item is active")
+    check_icon_theme(TRAY_NAMES + [n + "-symbolic" for n in TRAY_NAMES])
+    set_icon_style("symbolic")
+    wait_for(lambda: tray_prop("IconName") == "dialtone-idle-symbolic",
+             "the symbolic idle telephone after tray-icon-style=symbolic")
+    check(True, "tray-icon-style=symbolic: the tray shows dialtone-idle-symbolic")
+    set_icon_style("color")
+    wait_for(lambda: tray_prop("IconName") == "dialtone-idle", "the coloured idle telephone")
+    check(True, "tray-icon-style=color: the tray shows dialtone-idle again")
 
     # 1. A PPTP profile through the editor, its password into the keyring.
     click(named(main, "Add"))
@@ -238,7 +284,7 @@ try:
     check("Disconnect Office VPN" in tray_menu_labels() and "Status…" in tray_menu_labels()
           and "Open Dialtone" in tray_menu_labels() and "Quit" in tray_menu_labels(),
           "the tray menu: %s" % tray_menu_labels())
-    ping = subprocess.Popen(["ip", "netns", "exec", NS, "ping", "-q", "-i", "0.2", "-c", "50",
+    ping = subprocess.Popen(["ip", "netns", "exec", NS, "ping", "-q", "-i", "0.2", "-c", "150",
                              "198.51.100.1"], stdout=subprocess.DEVNULL)
     procs.append(ping)
     seen = set()
@@ -248,6 +294,21 @@ try:
         return any(s.endswith("-tx") or s.endswith("-rx") or s.endswith("-txrx") for s in seen)
     wait_for(lights, "a tray light to blink with traffic", 15)
     check(True, "the tray's lights follow the traffic: %s" % sorted(seen))
+    # The same in the symbolic style, switched while connected; then auto, which is the
+    # coloured style under XFCE.
+    set_icon_style("symbolic")
+    wait_for(lambda: tray_prop("IconName").endswith("-symbolic"), "the symbolic icon")
+    seen.clear()
+    wait_for(lambda: seen.add(tray_prop("IconName")) or
+             any(re.fullmatch(r"dialtone-strong-(tx|rx|txrx)-symbolic", s) for s in seen),
+             "a symbolic tray light to blink with traffic", 15)
+    check(all(s.endswith("-symbolic") for s in seen) and
+          any(re.fullmatch(r"dialtone-strong(-tx|-rx|-txrx)?-symbolic", s) for s in seen),
+          "tray-icon-style=symbolic while connected: %s" % sorted(seen))
+    set_icon_style("auto")
+    wait_for(lambda: re.fullmatch(r"dialtone-strong(-tx|-rx|-txrx)?", tray_prop("IconName")),
+             "the coloured connected icon under tray-icon-style=auto (XDG_CURRENT_DESKTOP=XFCE)")
+    check(True, "tray-icon-style=auto under XFCE: %s" % tray_prop("IconName"))
     ping.terminate()
     ping.wait()
 
@@ -296,6 +357,12 @@ try:
     check("not accepted" in failed.name, "the row says why: %r" % failed.name)
     wait_for(lambda: tray_prop("IconName") == "dialtone-error", "the tray's error icon")
     check(True, "the tray shows the error state")
+    set_icon_style("symbolic")
+    wait_for(lambda: tray_prop("IconName") == "dialtone-error-symbolic",
+             "the symbolic error icon")
+    check(True, "the symbolic error icon")
+    set_icon_style("auto")
+    wait_for(lambda: tray_prop("IconName") == "dialtone-error", "the coloured error icon")
     got = subprocess.run(["secret-tool", "lookup", "profile", pid, "user", "alice"],
                          capture_output=True, text=True)
     check(got.returncode != 0, "a password typed without Save password is not kept")
@@ -358,6 +425,8 @@ try:
     check(len([x for x in notifications() if x[0] == "Redialing Office VPN"]) == 1,
           "the redial was announced once")
     check(app_proc.poll() is None, "the app still runs")
+    check(seen_icons <= set(TRAY_NAMES + [n + "-symbolic" for n in TRAY_NAMES]),
+          "every icon the tray set is one of the checked names: %s" % sorted(seen_icons))
 except SystemExit:
     if os.path.exists(os.path.join(WORK, "notify-monitor.log")):
         print("notifications seen:", notifications())
