@@ -165,6 +165,13 @@ fill_details(DtStatusWindow *self, DtDBusConnection1 *c, GPtrArray *out)
                                              *vendor ? vendor : _("unnamed"),
                                              host && *host ? host : "?", firmware));
     }
+    g_autofree const char **quirks = NULL;
+    if (g_variant_lookup(p, "quirks", "^a&s", &quirks) && quirks[0]) {
+        g_autofree char *joined = g_strjoinv(", ", (char **)quirks);
+        /* Translators: %s lists the short names of the workarounds applied for this server's
+         * software, such as "quiet-cbcp-bacp". */
+        g_ptr_array_add(out, g_strdup_printf(_("Known server quirks handled: %s"), joined));
+    }
     /* Translators: %s is the authentication protocol, such as "MS-CHAP v2". */
     g_ptr_array_add(out, g_strdup_printf(_("Authenticated with %s"), prop_str(p, "auth")));
     g_variant_lookup(p, "compression", "b", &compression);

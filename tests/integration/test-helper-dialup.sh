@@ -154,6 +154,7 @@ start_isp() {
     PTY=$(sed -n 's/^ready pty=\([^ ]*\).*/\1/p' "$DT_TMP/isp.out")
     LOCK="$LOCK_DIR/LCK..${PTY#/dev/}"
     LOCK=${LOCK//pts\//pts_}
+    isp_profile "$PTY" # each ISP has a pty of its own
 }
 
 # The bus's StageChanged signals, for the order of the stages.
@@ -197,7 +198,6 @@ done
 
 # 2. A dial-up profile through the helper.
 start_isp ok
-isp_profile "$PTY"
 cp "$DT_TMP/resolv.conf" "$DT_TMP/resolv.conf.before"
 watch_stages
 rc=0
