@@ -480,8 +480,15 @@ decode(DtMppcDecompressor *d, const uint8_t *in, size_t len)
                 break;
             }
             if (!(v >> 63)) {
-                h[pos++] = (uint8_t)(v >> 56);
-                bp += 8;
+                /* A run of 0xxxxxxx literals (text, headers) from the one load: v holds at
+                 * least 57 valid bits, so up to 7 of them, each checked against the input's
+                 * end and the history's. */
+                unsigned k = 0;
+                do {
+                    h[pos++] = (uint8_t)(v >> 56);
+                    bp += 8;
+                    v <<= 8;
+                } while (++k < 7 && !(v >> 63) && pos < HIST && bp + 8 <= nbits);
             } else {
                 h[pos++] = (uint8_t)(0x80 | ((v >> 55) & 0x7F));
                 bp += 9;
