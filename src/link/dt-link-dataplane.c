@@ -357,6 +357,8 @@ gre_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
     if (events & EPOLLIN) {
         dt_io_batch_reset(&dp->gre_rx);
         int n = dt_gre_sock_recv_batch(&dp->run->gre, dp->gre_rx.slots, dp->gre_rx.count, NULL);
+        if (n > 0)
+            dt_link_run_activity(dp->run);
         for (int i = 0; i < n; i++) {
             DtIoSlot *s = &dp->gre_rx.slots[i];
             dt_session_gre_input(dp->session, dt_io_slot_data(s), s->len, now);
@@ -376,6 +378,8 @@ tun_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
     if ((events & EPOLLIN) && dp->tx_n == 0) {
         dt_io_batch_reset(&dp->tun_rx);
         int n = dt_tun_read_batch(&dp->run->tun, dp->tun_rx.slots, dp->tun_rx.count, NULL);
+        if (n > 0)
+            dt_link_run_activity(dp->run);
         for (int i = 0; i < n; i++) {
             DtIoSlot *s = &dp->tun_rx.slots[i];
             uint8_t *gre;

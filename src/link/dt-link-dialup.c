@@ -644,6 +644,7 @@ line_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
             }
             if (n <= 0)
                 break;
+            dt_link_run_activity(du->run);
             line_input(du, du->rx, (size_t)n, now);
         }
     }
@@ -672,6 +673,7 @@ tun_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
         ip = dt_io_slot_data(&slot);
         if (slot.len == 0)
             continue;
+        dt_link_run_activity(du->run);
         proto = (ip[0] >> 4) == 6 ? 0x0057 : 0x0021;
         if ((proto == 0x0021 && !du->network_up) || (proto == 0x0057 && !du->ipv6_up))
             continue;

@@ -406,25 +406,40 @@ stats_cb(DtLoop *loop, DtLoopWatch *w, uint32_t events, void *user)
     } else {
         return;
     }
-    /* Rate-limited by the timer, and quiet while nothing moves. */
+    /* Rate-limited by the timer, and quiet while nothing moves: then the timer stops too, so
+     * an idle link does not wake every second, until the data path sees packets again. */
     if (st.tx_octets == m->last.tx_octets && st.rx_octets == m->last.rx_octets &&
-        st.errors == m->last.errors)
+        st.errors == m->last.errors) {
+        struct itimerspec off = {0};
+        if (timerfd_settime(m->stats_fd, 0, &off, NULL) == 0)
+            m->run->stats_idle = true;
         return;
+    }
     m->last = st;
     send_stats(m, &st);
+}
+
+static const struct itimerspec stats_interval = {
+    .it_interval = {.tv_sec = STATS_INTERVAL_MS / 1000},
+    .it_value = {.tv_sec = STATS_INTERVAL_MS / 1000},
+};
+
+static void
+activity_cb(DtLinkRun *run, void *user)
+{
+    Managed *m = user;
+    /* The next STATS goes out within the interval, as before the quiet spell. */
+    if (timerfd_settime(m->stats_fd, 0, &stats_interval, NULL) == 0)
+        run->stats_idle = false;
 }
 
 static int
 loop_ready_cb(DtLinkRun *run, void *user)
 {
     Managed *m = user;
-    struct itimerspec its = {
-        .it_interval = {.tv_sec = STATS_INTERVAL_MS / 1000},
-        .it_value = {.tv_sec = STATS_INTERVAL_MS / 1000},
-    };
 
     m->stats_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    if (m->stats_fd < 0 || timerfd_settime(m->stats_fd, 0, &its, NULL) < 0)
+    if (m->stats_fd < 0 || timerfd_settime(m->stats_fd, 0, &stats_interval, NULL) < 0)
         return -1;
     m->w_stats = (DtLoopWatch){.fd = m->stats_fd, .events = EPOLLIN, .func = stats_cb, .user = m};
     m->w_sock = (DtLoopWatch){.fd = m->fd, .events = EPOLLIN, .func = sock_cb, .user = m};
@@ -531,6 +546,7 @@ dt_link_managed_main(void)
                          .down = down_cb,
                          .control_fd = DT_MANAGED_FD,
                          .control = control_cb,
+                         .activity = activity_cb,
                          .user = &m};
     g_autofree guint8 *buf = g_malloc0(DT_MANAGED_FRAME_MAX);
     DtLinkRun *run;

@@ -80,6 +80,9 @@ struct DtLinkHooks {
      * dial-up link): -1 for none; control() reads one and returns true when it means stop. */
     int control_fd;
     bool (*control)(DtLinkRun *run, void *user);
+    /* Traffic moved while run->stats_idle was set (the link's first packets after a quiet
+     * spell): the statistics timer, stopped while nothing moved, starts again. */
+    void (*activity)(DtLinkRun *run, void *user);
     void *user;
 };
 
@@ -120,6 +123,9 @@ struct DtLinkRun {
      * ask run->session. */
     bool (*get_stats)(DtLinkRun *run, DtSessionStats *out);
     void *stats_user;
+    /* Set by --managed while its statistics timer is stopped (an idle link wakes for
+     * nothing); the data paths call dt_link_run_activity() when it is set and packets move. */
+    bool stats_idle;
     /* A DialFirst run's watch on its dial-up link (dt-link-dialfirst.c), added to the loop
      * with the hooks' watches; NULL: none. */
     DtLoopWatch *lower_watch;
@@ -142,6 +148,14 @@ int dt_link_standalone_main(const DtLinkOptions *options);
  * dt_link_run_prepared() returns in the privileged parent only: the protocol child exits. */
 DtLinkRun *dt_link_run_new(const DtLinkOptions *options);
 int dt_link_run_prepared(DtLinkRun *run);
+/* Packets moved: restart what stats_idle stopped. Cheap when it is not set. */
+static inline void
+dt_link_run_activity(DtLinkRun *run)
+{
+    if (run->stats_idle && run->hooks && run->hooks->activity)
+        run->hooks->activity(run, run->hooks->user);
+}
+
 /* Runs the link its profile describes: dial-up, PPTP dialling first, or PPTP. */
 int dt_link_run_profile(DtLinkRun *run);
 void dt_link_run_free(DtLinkRun *run);
