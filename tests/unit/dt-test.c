@@ -49,6 +49,23 @@ dt_test_random_bytes(GRand *rand, void *buf, gsize len)
         p[i] = (guint8)g_rand_int_range(rand, 0, 256);
 }
 
+bool
+dt_test_random_cb(void *ctx, void *buf, size_t len)
+{
+    dt_test_random_bytes(ctx, buf, len);
+    return true;
+}
+
+bool
+dt_test_lookup_alice_cb(void *data, const char *user, size_t user_len, char *secret, size_t cap)
+{
+    (void)data;
+    if (user_len != 5 || memcmp(user, "alice", 5) != 0 || cap < 8)
+        return false;
+    strcpy(secret, "s3cret!");
+    return true;
+}
+
 char *
 dt_test_random_utf8(GRand *rand, int max_units)
 {

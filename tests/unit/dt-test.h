@@ -3,6 +3,8 @@
 #define DT_TEST_H
 
 #include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "dt-crypto.h"
 
@@ -20,6 +22,11 @@ guint32 dt_test_seed(void);
  * not installed; fails the test when it exits non-zero. */
 char *dt_test_spawn(const char *const *argv);
 void dt_test_random_bytes(GRand *rand, void *buf, gsize len);
+/* A DtRandom callback drawing from the seeded GRand in ctx. */
+bool dt_test_random_cb(void *ctx, void *buf, size_t len);
+/* A secrets lookup (DtPppConfig.lookup) that knows one user, alice, password "s3cret!". */
+bool dt_test_lookup_alice_cb(void *data, const char *user, size_t user_len, char *secret,
+                             size_t cap);
 /* A random valid UTF-8 string of up to max_units UTF-16 code units. */
 char *dt_test_random_utf8(GRand *rand, int max_units);
 char *dt_test_hex_upper(const guint8 *p, gsize len);

@@ -30,30 +30,13 @@ typedef struct {
     DtTime now;
 } Link;
 
-static bool
-seeded_random_cb(void *ctx, void *buf, size_t len)
-{
-    dt_test_random_bytes(ctx, buf, len);
-    return true;
-}
-
-static bool
-lookup_cb(void *data, const char *user, size_t user_len, char *secret, size_t cap)
-{
-    (void)data;
-    if (user_len != 5 || memcmp(user, "alice", 5) != 0 || cap < 8)
-        return false;
-    strcpy(secret, "s3cret!");
-    return true;
-}
-
 static void
 config_peer(DtPppConfig *c, GRand *rand, DtAuthMethod method, const char *password)
 {
     memset(c, 0, sizeof(*c));
     c->role = DT_PPP_ROLE_PEER;
     c->crypto = dt_test_crypto();
-    c->random = (DtRandom){seeded_random_cb, rand};
+    c->random = (DtRandom){dt_test_random_cb, rand};
     c->lcp.mru = 1400;
     c->lcp.request_pfc = c->lcp.request_acfc = true;
     if (method != DT_AUTH_NONE)
@@ -71,10 +54,10 @@ config_auth(DtPppConfig *c, GRand *rand, DtAuthMethod method)
     memset(c, 0, sizeof(*c));
     c->role = DT_PPP_ROLE_AUTHENTICATOR;
     c->crypto = dt_test_crypto();
-    c->random = (DtRandom){seeded_random_cb, rand};
+    c->random = (DtRandom){dt_test_random_cb, rand};
     if (method != DT_AUTH_NONE)
         c->lcp.auth[c->lcp.n_auth++] = method;
-    c->lookup = lookup_cb;
+    c->lookup = dt_test_lookup_alice_cb;
     c->local_name = "";
     c->enable_ipcp = true;
     c->ipcp.local_addr = ADDR(10, 0, 0, 1);

@@ -183,13 +183,6 @@ tap_cb(void *ctx, const DtPppTapFrame *f)
 }
 
 static bool
-seeded_random_cb(void *ctx, void *buf, size_t len)
-{
-    dt_test_random_bytes(ctx, buf, len);
-    return true;
-}
-
-static bool
 lookup_cb(void *data, const char *user, size_t user_len, char *secret, size_t cap)
 {
     (void)data;
@@ -341,7 +334,7 @@ test_link(gconstpointer data)
     memset(&ca, 0, sizeof(ca));
     ca.role = DT_PPP_ROLE_PEER;
     ca.crypto = dt_test_crypto();
-    ca.random = (DtRandom){seeded_random_cb, rand};
+    ca.random = (DtRandom){dt_test_random_cb, rand};
     ca.lcp.mru = 1400;
     ca.lcp.auth[ca.lcp.n_auth++] = m;
     ca.user = "alice";
@@ -351,7 +344,7 @@ test_link(gconstpointer data)
     memset(&cb, 0, sizeof(cb));
     cb.role = DT_PPP_ROLE_AUTHENTICATOR;
     cb.crypto = dt_test_crypto();
-    cb.random = (DtRandom){seeded_random_cb, rand};
+    cb.random = (DtRandom){dt_test_random_cb, rand};
     cb.lcp.auth[cb.lcp.n_auth++] = m;
     cb.lookup = lookup_cb;
     cb.local_name = "";

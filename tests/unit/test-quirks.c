@@ -256,23 +256,6 @@ typedef struct {
     DtSessionDown cwhy;
 } Net;
 
-static bool
-seeded_random_cb(void *ctx, void *buf, size_t len)
-{
-    dt_test_random_bytes(ctx, buf, len);
-    return true;
-}
-
-static bool
-lookup_cb(void *data, const char *user, size_t user_len, char *secret, size_t cap)
-{
-    (void)data;
-    if (user_len != 5 || memcmp(user, "alice", 5) != 0 || cap < 8)
-        return false;
-    strcpy(secret, "s3cret!");
-    return true;
-}
-
 static void
 net_init(Net *n, const char *vendor, uint16_t firmware, const DtCcpMppePolicy *policy)
 {
@@ -284,7 +267,7 @@ net_init(Net *n, const char *vendor, uint16_t firmware, const DtCcpMppePolicy *p
     n->logs = g_ptr_array_new_with_free_func(g_free);
 
     DtSessionConfig c = {.role = DT_SESSION_CLIENT, .crypto = dt_test_crypto()};
-    c.random = (DtRandom){seeded_random_cb, n->rand};
+    c.random = (DtRandom){dt_test_random_cb, n->rand};
     c.pptp.host_name = "client";
     c.pptp.call_id_base = (uint16_t)g_rand_int_range(n->rand, 1, 60000);
     c.ppp.lcp.auth[c.ppp.lcp.n_auth++] = DT_AUTH_MSCHAP_V2;
@@ -295,9 +278,9 @@ net_init(Net *n, const char *vendor, uint16_t firmware, const DtCcpMppePolicy *p
     DtSessionConfig *s = &n->scfg;
     s->role = DT_SESSION_SERVER;
     s->crypto = dt_test_crypto();
-    s->random = (DtRandom){seeded_random_cb, n->rand};
+    s->random = (DtRandom){dt_test_random_cb, n->rand};
     s->ppp.lcp.auth[s->ppp.lcp.n_auth++] = DT_AUTH_MSCHAP_V2;
-    s->ppp.lookup = lookup_cb;
+    s->ppp.lookup = dt_test_lookup_alice_cb;
     s->ppp.local_name = "";
     s->ppp.ipcp.local_addr = ADDR(10, 0, 0, 1);
     s->ppp.ipcp.peer_addr = ADDR(10, 0, 0, 2);
