@@ -101,18 +101,9 @@ typedef struct {
 } ConnectOp;
 
 static void
-wipe_free(char *s)
-{
-    if (s) {
-        explicit_bzero(s, strlen(s));
-        g_free(s);
-    }
-}
-
-static void
 connect_op_free(ConnectOp *op)
 {
-    wipe_free(op->password);
+    dt_password_free(op->password);
     g_object_unref(op->app);
     dt_profile_free(op->profile);
     if (op->dial_first)

@@ -1,6 +1,17 @@
 /* dt-password.c — see dt-password.h. */
 #include "dt-password.h"
 
+#include <string.h>
+
+void
+dt_password_free(char *password)
+{
+    if (password) {
+        explicit_bzero(password, strlen(password));
+        g_free(password);
+    }
+}
+
 const SecretSchema *
 dt_password_get_schema(void)
 {

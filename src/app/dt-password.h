@@ -12,6 +12,8 @@
 G_BEGIN_DECLS
 
 const SecretSchema *dt_password_get_schema(void);
+/* Overwrites a password copy of ours (g_malloc'd), then frees it; NULL is allowed. */
+void dt_password_free(char *password);
 
 /* label is what a keyring browser shows (“Dialtone password for Office VPN”). */
 void dt_password_store_async(const char *profile_id, const char *user, const char *password,

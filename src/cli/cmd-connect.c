@@ -99,15 +99,6 @@ keyring_password(const DtProfile *profile, GError **error)
     return copy;
 }
 
-static void
-wipe_free(char *s)
-{
-    if (s) {
-        explicit_bzero(s, strlen(s));
-        g_free(s);
-    }
-}
-
 /* The password of profile: from pw_file, standard input, the keyring, or the terminal. NULL
  * after saying why. */
 static char *
@@ -223,7 +214,7 @@ dt_ctl_connect(int argc, char **argv)
     if (first) {
         dial_password = get_password(first, dial_pw_file, FALSE, "--dial-password-file");
         if (!dial_password) {
-            wipe_free(password);
+            dt_password_free(password);
             return DT_CTL_USAGE;
         }
     }
@@ -241,8 +232,8 @@ dt_ctl_connect(int argc, char **argv)
                                 helper, dt_profile_to_variant(profile, first),
                                 g_variant_builder_end(&secrets), g_variant_builder_end(&options),
                                 &path, NULL, &error);
-    wipe_free(password);
-    wipe_free(dial_password);
+    dt_password_free(password);
+    dt_password_free(dial_password);
     if (!ok)
         return dt_ctl_fail("connect", error);
     printf("%s\n", path);

@@ -115,6 +115,26 @@ ipv4_variant(uint32_t host_order)
     return g_variant_new_string(text);
 }
 
+/* The DNS servers the helper is to apply: the profile's own, or what IPCP offered (host
+ * order, 0: none), or none, as DNS= says. */
+static GVariant *
+dns_variant(const DtLinkRun *run, const uint32_t offered[2])
+{
+    GVariantBuilder dns;
+    char text[DT_INET_STRLEN];
+
+    g_variant_builder_init(&dns, G_VARIANT_TYPE_STRING_ARRAY);
+    if (run->profile.dns_mode == DT_LINK_DNS_STATIC) {
+        for (size_t i = 0; i < run->profile.n_dns; i++)
+            g_variant_builder_add(&dns, "s", dt_inet_to_string(&run->profile.dns[i], text));
+    } else if (run->profile.dns_mode == DT_LINK_DNS_AUTO) {
+        for (int i = 0; i < 2; i++)
+            if (offered[i])
+                g_variant_builder_add_value(&dns, ipv4_variant(offered[i]));
+    }
+    return g_variant_builder_end(&dns);
+}
+
 /* DialFirst: the dial-up link the tunnel runs over. */
 static void
 add_lower(GVariantBuilder *b, const DtLinkRun *run)
@@ -133,18 +153,8 @@ static void
 dialup_up_cb(DtLinkRun *run, const DtLinkDialupUp *up, void *user)
 {
     Managed *m = user;
-    GVariantBuilder b, dns;
+    GVariantBuilder b;
 
-    g_variant_builder_init(&dns, G_VARIANT_TYPE_STRING_ARRAY);
-    if (run->profile.dns_mode == DT_LINK_DNS_STATIC) {
-        char text[DT_INET_STRLEN];
-        for (size_t i = 0; i < run->profile.n_dns; i++)
-            g_variant_builder_add(&dns, "s", dt_inet_to_string(&run->profile.dns[i], text));
-    } else if (run->profile.dns_mode == DT_LINK_DNS_AUTO) {
-        for (int i = 0; i < 2; i++)
-            if (up->dns[i])
-                g_variant_builder_add_value(&dns, ipv4_variant(up->dns[i]));
-    }
     g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
     g_variant_builder_add(&b, "{sv}", "link", g_variant_new_string("dialup"));
     g_variant_builder_add(&b, "{sv}", "auth",
@@ -161,7 +171,7 @@ dialup_up_cb(DtLinkRun *run, const DtLinkDialupUp *up, void *user)
     g_variant_builder_add(&b, "{sv}", "ccp-received", g_variant_new_string(""));
     g_variant_builder_add(&b, "{sv}", "local-address", ipv4_variant(up->local_ip));
     g_variant_builder_add(&b, "{sv}", "peer-address", ipv4_variant(up->peer_ip));
-    g_variant_builder_add(&b, "{sv}", "dns", g_variant_builder_end(&dns));
+    g_variant_builder_add(&b, "{sv}", "dns", dns_variant(run, up->dns));
     g_variant_builder_add(&b, "{sv}", "mtu", g_variant_new_uint32(up->mtu));
     g_variant_builder_add(&b, "{sv}", "interface", g_variant_new_string(run->tun.name));
     g_variant_builder_add(
@@ -208,18 +218,8 @@ down_cb(DtLinkRun *run, DtReason reason, const char *message, uint16_t protocol,
 static void
 send_up(Managed *m, DtLinkRun *run, const DtSessionSummary *s)
 {
-    GVariantBuilder b, dns;
-    char text[DT_INET_STRLEN];
+    GVariantBuilder b;
 
-    g_variant_builder_init(&dns, G_VARIANT_TYPE_STRING_ARRAY);
-    if (run->profile.dns_mode == DT_LINK_DNS_STATIC) {
-        for (size_t i = 0; i < run->profile.n_dns; i++)
-            g_variant_builder_add(&dns, "s", dt_inet_to_string(&run->profile.dns[i], text));
-    } else if (run->profile.dns_mode == DT_LINK_DNS_AUTO) {
-        for (int i = 0; i < 2; i++)
-            if (s->dns[i])
-                g_variant_builder_add_value(&dns, ipv4_variant(s->dns[i]));
-    }
     g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
     g_variant_builder_add(&b, "{sv}", "auth",
                           g_variant_new_string(dt_auth_method_describe(s->auth)));
@@ -235,7 +235,7 @@ send_up(Managed *m, DtLinkRun *run, const DtSessionSummary *s)
                           supported_bits(s->ccp_received, s->have_ccp_received));
     g_variant_builder_add(&b, "{sv}", "local-address", ipv4_variant(s->local_ip));
     g_variant_builder_add(&b, "{sv}", "peer-address", ipv4_variant(s->peer_ip));
-    g_variant_builder_add(&b, "{sv}", "dns", g_variant_builder_end(&dns));
+    g_variant_builder_add(&b, "{sv}", "dns", dns_variant(run, s->dns));
     g_variant_builder_add(&b, "{sv}", "mtu",
                           g_variant_new_uint32(s->mtu ? s->mtu : dt_session_mtu(run->session)));
     g_variant_builder_add(&b, "{sv}", "interface", g_variant_new_string(run->tun.name));
